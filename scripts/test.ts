@@ -1,0 +1,91 @@
+// `npm test`: every check the project has, in one command. Runs all steps even after a
+// failure so one run shows everything that is broken; exits non-zero if anything failed.
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { startBackend } from './lib/backend.js';
+import { buildBackend } from './lib/build.js';
+import { runCommand } from './lib/processes.js';
+import { ROOT } from './lib/project.js';
+
+const RESULTS = join(ROOT, '.test-results');
+rmSync(RESULTS, { recursive: true, force: true });
+mkdirSync(RESULTS, { recursive: true });
+
+let passed = 0;
+let failed = 0;
+const failures: string[] = [];
+
+function tally(step: string, ok: boolean): void {
+  if (ok) passed++;
+  else {
+    failed++;
+    failures.push(step);
+  }
+}
+
+async function check(step: string, command: string, args: string[]): Promise<void> {
+  console.log(`\n▶ ${step}`);
+  tally(step, (await runCommand(command, args)) === 0);
+}
+
+/** Runs vitest projects and counts their individual tests from the JSON report. */
+async function vitest(step: string, projects: string[], env?: Record<string, string>): Promise<void> {
+  console.log(`\n▶ ${step}`);
+  const report = join(RESULTS, `${step.replace(/\W+/g, '-')}.json`);
+  const args = ['vitest', 'run', ...projects.flatMap((p) => ['--project', p])];
+  const code = await runCommand(
+    'npx',
+    [...args, '--reporter=default', '--reporter=json', `--outputFile.json=${report}`],
+    env,
+  );
+  try {
+    const json = JSON.parse(readFileSync(report, 'utf8')) as {
+      numPassedTests: number;
+      numFailedTests: number;
+    };
+    passed += json.numPassedTests;
+    failed += json.numFailedTests;
+    if (json.numFailedTests > 0 || code !== 0) failures.push(step);
+    if (code !== 0 && json.numFailedTests === 0) failed++; // e.g. a suite that failed to load
+  } catch {
+    tally(`${step} (no report)`, false);
+  }
+}
+
+const tsc = join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc');
+for (const project of ['emulators', 'functions', 'web', 'tsconfig.tools.json']) {
+  await check(`typecheck ${project}`, process.execPath, [tsc, '-p', project, '--noEmit']);
+}
+await check('lint', 'npx', ['biome', 'check', '.']);
+
+let built = true;
+try {
+  await buildBackend();
+} catch (error) {
+  console.error(error);
+  built = false;
+}
+tally('build', built);
+
+await vitest('unit', ['unit']);
+
+if (built) {
+  console.log('\n▶ starting the local backend');
+  try {
+    const backend = await startBackend({ quiet: process.env.BACKEND_LOGS !== '1' });
+    try {
+      await vitest('integration and browser', ['integration', 'e2e'], backend.env);
+    } finally {
+      await backend.stop();
+    }
+  } catch (error) {
+    console.error(error);
+    tally('local backend', false);
+  }
+}
+
+const summary = `${passed} passed, ${failed} failed`;
+writeFileSync(join(RESULTS, 'summary.txt'), `${summary}\n`);
+if (failures.length > 0) console.log(`\nFailed: ${failures.join('; ')}`);
+console.log(`\n${summary}`);
+process.exit(failed > 0 ? 1 : 0);
