@@ -13,6 +13,7 @@ export default defineConfig({
             'functions/src/**/*.test.ts',
             'web/src/**/*.test.ts',
             'scripts/**/*.test.ts',
+            'test/build/**/*.test.ts',
           ],
           environment: 'node',
         },

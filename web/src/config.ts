@@ -13,7 +13,8 @@ export const DEMO_PROJECT_ID = 'demo-member-portal';
 
 export function firebaseOptions(): FirebaseOptions {
   const env = import.meta.env;
-  if (env.DEV) {
+  // `import.meta.env.DEV` must be written out in full for the bundler to drop this branch in production.
+  if (import.meta.env.DEV) {
     // A `demo-` project id keeps every SDK away from production resources.
     const projectId = env.VITE_FIREBASE_PROJECT_ID || DEMO_PROJECT_ID;
     return {
