@@ -56,7 +56,8 @@ const tsc = join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc');
 for (const project of ['emulators', 'functions', 'web', 'tsconfig.tools.json']) {
   await check(`typecheck ${project}`, process.execPath, [tsc, '-p', project, '--noEmit']);
 }
-await check('lint', 'npx', ['biome', 'check', '.']);
+await check('lint (eslint)', 'npx', ['eslint', '.']);
+await check('format (prettier --check)', 'npx', ['prettier', '--check', '.']);
 
 let built = true;
 try {
