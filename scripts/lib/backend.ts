@@ -1,0 +1,136 @@
+import type { ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import { acquireBackendLock } from './backend-lock.js';
+import { isPortOpen, startProcess, stopProcess, waitFor } from './processes.js';
+import { type LocalPorts, localPorts, projectId, ROOT } from './project.js';
+
+export interface Backend {
+  projectId: string;
+  ports: LocalPorts;
+  /** Variables that point admin SDKs and tools at this backend. */
+  env: Record<string, string>;
+  stop(): Promise<void>;
+}
+
+export interface BackendOptions {
+  quiet?: boolean;
+}
+
+const require = createRequire(import.meta.url);
+
+function firebaseCli(): string {
+  const pkg = require.resolve('firebase-tools/package.json');
+  return join(pkg, '..', 'lib', 'bin', 'firebase.js');
+}
+
+function offlineEmulatorsCli(): string | null {
+  const cli = join(ROOT, 'emulators', 'lib', 'cli.js');
+  return existsSync(cli) ? join(ROOT, 'emulators', 'bin', 'offline-emulators.js') : null;
+}
+
+async function assertPortsFree(host: string, ports: number[]): Promise<void> {
+  for (const port of ports) {
+    if (await isPortOpen(host, port)) {
+      throw new Error(`Port ${port} on ${host} is in use; is another \`npm start\` or emulator running?`);
+    }
+  }
+}
+
+/**
+ * The local backend: our offline Firestore + Storage emulators (when built) beside
+ * firebase-tools' Auth and Functions emulators, which run offline on their own.
+ */
+export async function startBackend(options: BackendOptions = {}): Promise<Backend> {
+  const ports = localPorts();
+  const project = projectId();
+  const host = ports.host;
+  const offline = offlineEmulatorsCli();
+  const releaseLock = await acquireBackendLock();
+  await assertPortsFree(host, [ports.auth, ports.functions, ...(offline ? [ports.firestore, ports.storage] : [])]);
+
+  const env: Record<string, string> = {
+    GCLOUD_PROJECT: project,
+    FIREBASE_AUTH_EMULATOR_HOST: `${host}:${ports.auth}`,
+  };
+  if (offline) {
+    env.FIRESTORE_EMULATOR_HOST = `${host}:${ports.firestore}`;
+    env.FIREBASE_STORAGE_EMULATOR_HOST = `${host}:${ports.storage}`;
+    env.STORAGE_EMULATOR_HOST = `http://${host}:${ports.storage}`;
+  }
+
+  const children: ChildProcess[] = [];
+  const stop = async (): Promise<void> => {
+    await Promise.all(children.reverse().map((child) => stopProcess(child)));
+    releaseLock();
+  };
+
+  try {
+    if (offline) {
+      const child = startProcess(
+        process.execPath,
+        [offline, 'start', '--project', project, '--only', 'firestore,storage', '--functions', `${host}:${ports.functions}`],
+        { label: 'emulators', quiet: options.quiet, cwd: ROOT },
+      );
+      children.push(child);
+      await waitUntilServing(child, 'offline Firestore emulator', host, ports.firestore, 15_000);
+      await waitUntilServing(child, 'offline Storage emulator', host, ports.storage, 15_000);
+    }
+
+    let ready = false;
+    const output: string[] = [];
+    const firebase = startProcess(
+      process.execPath,
+      [firebaseCli(), 'emulators:start', '--only', 'auth,functions', '--project', project],
+      {
+        label: 'firebase',
+        quiet: options.quiet,
+        cwd: ROOT,
+        // The Functions emulator hands its own environment to the functions, so their admin SDK finds our emulators.
+        env: { ...env, FIREBASE_CLI_DISABLE_UPDATE_CHECK: 'true' },
+        onLine: (line) => {
+          output.push(line);
+          if (line.includes('All emulators ready')) ready = true;
+        },
+      },
+    );
+    children.push(firebase);
+    await waitFor(
+      'the Auth and Functions emulators',
+      async () => {
+        if (firebase.exitCode !== null) {
+          throw new Error(`firebase emulators:start exited early:\n${output.slice(-30).join('\n')}`);
+        }
+        return ready;
+      },
+      120_000,
+    );
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+  return { projectId: project, ports, env, stop };
+}
+
+async function waitUntilServing(
+  child: ChildProcess,
+  what: string,
+  host: string,
+  port: number,
+  timeoutMs: number,
+): Promise<void> {
+  await waitFor(
+    what,
+    async () => {
+      if (child.exitCode !== null) throw new Error(`${what} exited early with code ${child.exitCode}`);
+      try {
+        const response = await fetch(`http://${host}:${port}/`);
+        return response.ok;
+      } catch {
+        return false;
+      }
+    },
+    timeoutMs,
+  );
+}
