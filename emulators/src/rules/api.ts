@@ -67,13 +67,27 @@ export interface RulesRequest {
   /** `request.resource`: the document / object as it would be after the write. */
   requestResource?: FirestoreDocument | Record<string, unknown> | null;
   /** Firestore list queries: `request.query` and the constraints that bound `resource`. */
-  query?: { limit?: number; offset?: number; orderBy?: string[]; constraints: QueryConstraint[] };
-  /** Firestore update: field paths changed by the write (for `request.writeFields`, deprecated). */
+  query?: {
+    limit?: number;
+    offset?: number;
+    orderBy?: string[];
+    constraints: QueryConstraint[];
+    /**
+     * Collection-group query (optional extension): `path` is then `{parent}/{collectionId}` and the
+     * documents may sit at any depth below `parent`, so only a `{x=**}` wildcard can match them.
+     */
+    collectionGroup?: boolean;
+  };
+  /** Firestore document access for `get/exists/getAfter/existsAfter`. */
   documents?: DocumentAccess;
   /** Single-document request: 10 document accesses; batch/transaction: 20. */
   accessLimit?: 10 | 20;
   /** Storage only: the `firestore` service's default database access. */
   firestore?: DocumentAccess;
+  /** Firestore update: changed field paths, exposed as the deprecated `request.writeFields` (optional). */
+  writeFields?: string[];
+  /** Receives each `debug(x)` value, rendered like the emulator's log (`string_value: "alice"`). */
+  onDebug?: (message: string) => void;
 }
 
 export interface AllowOutcome {
@@ -84,6 +98,8 @@ export interface AllowOutcome {
   result: 'true' | 'false' | 'error';
   /** For errors: a readable reason, e.g. "Property foo is undefined on object." */
   error?: string;
+  /** For errors: where the failing sub-expression starts (the emulator's `evaluation error at L12:24`). */
+  errorAt?: { line: number; column: number };
 }
 
 export interface Decision {
