@@ -1,0 +1,7 @@
+export interface EmulatorHandle {
+  readonly host: string;
+  readonly port: number;
+  readonly url: string;
+  stop(): Promise<void>;
+  exportTo(dir: string): Promise<void>;
+}

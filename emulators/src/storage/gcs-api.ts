@@ -1,0 +1,451 @@
+/**
+ * The subset of the GCS JSON API that @google-cloud/storage (firebase-admin) uses against
+ * `STORAGE_EMULATOR_HOST` (wire-protocols §B.2; https://cloud.google.com/storage/docs/json_api).
+ * That client sends no Authorization header to an emulator, so, as firebase-tools does with its
+ * `adminStorageLayer`, every request here is privileged and skips the rules.
+ * Paths may carry the `/storage/v1` or `/download/storage/v1` prefix or none (the client's base
+ * URL is the bare emulator host).
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { ADMIN } from './auth.js';
+import { badRequest, gcsNotFound, HttpError } from './errors.js';
+import { type ApiContext, finalizeSession, MAX_METADATA_BODY_BYTES } from './firebase-api.js';
+import { header, readBody, readJson, sendEmpty, sendJson } from './http.js';
+import { parseMetadataPatch, toGcsJson } from './metadata.js';
+import { streamMultipartUpload } from './multipart.js';
+import { isValidBucketName } from './names.js';
+import { MAX_CHUNK_BYTES, MAX_OBJECT_BYTES, type UploadSession } from './resumable.js';
+import { sendObjectBytes } from './send-bytes.js';
+
+export async function handleGcsApi(
+  ctx: ApiContext,
+  req: IncomingMessage,
+  res: ServerResponse,
+  url: URL,
+  rawPath: string,
+): Promise<void> {
+  const method = req.method ?? 'GET';
+  if (rawPath.startsWith('/upload/storage/v1/b/')) {
+    const segs = rawPath.slice('/upload/storage/v1'.length).split('/');
+    if (segs.length !== 4 || segs[3] !== 'o') throw new HttpError(404, 'Not Found.');
+    const bucket = bucketOf(segs[2]!);
+    if (method === 'POST') return startUpload(ctx, req, res, url, bucket);
+    if (method === 'PUT') return resumableData(ctx, req, res, url);
+    throw new HttpError(405, 'Method not allowed.');
+  }
+  const path = rawPath.replace(/^\/(download\/)?storage\/v1(?=\/)/, '');
+  const segs = path.split('/');
+  if (segs[1] !== 'b') {
+    // `GET /{bucket}/{object}`: the public-URL form.
+    if (method === 'GET' && segs.length >= 3 && segs[1] && isValidBucketName(segs[1])) {
+      const bucket = segs[1];
+      const name = decode(segs.slice(2).join('/'));
+      const obj = await ctx.service.read(bucket, name, ADMIN).catch(notFoundAs(bucket, name, true));
+      sendObjectBytes(ctx.service.store, obj, req, res);
+      return;
+    }
+    throw new HttpError(501, 'Not implemented by the offline Storage emulator.');
+  }
+  if (segs.length === 2 && method === 'GET') {
+    const items = [...ctx.service.store.buckets].map((b) => bucketJson(b));
+    sendJson(res, 200, { kind: 'storage#buckets', items });
+    return;
+  }
+  const bucket = bucketOf(segs[2] ?? '');
+  if (segs.length === 3) {
+    if (method === 'GET') {
+      sendJson(res, 200, bucketJson(bucket));
+      return;
+    }
+    throw new HttpError(501, 'Not implemented by the offline Storage emulator.');
+  }
+  if (segs[3] !== 'o') throw new HttpError(501, 'Not implemented by the offline Storage emulator.');
+  if (segs.length === 4) {
+    if (method === 'GET') return list(ctx, req, res, url, bucket);
+    throw new HttpError(405, 'Method not allowed.');
+  }
+  const name = decode(segs[4]!);
+  const rest = segs.slice(5);
+  if (rest.length === 0) return objectRoute(ctx, req, res, url, method, bucket, name);
+  if (
+    method === 'POST' &&
+    (rest[0] === 'rewriteTo' || rest[0] === 'copyTo') &&
+    rest[1] === 'b' &&
+    rest[3] === 'o'
+  ) {
+    return copy(ctx, req, res, bucket, name, bucketOf(rest[2] ?? ''), decode(rest[4] ?? ''), rest[0]);
+  }
+  if (method === 'POST' && rest[0] === 'moveTo' && rest[1] === 'o' && rest[2]) {
+    return move(ctx, req, res, bucket, name, decode(rest[2]));
+  }
+  if (rest[0] === 'acl') {
+    // ACLs do not exist in the emulator; accept and echo, as firebase-tools does.
+    const obj = await ctx.service.read(bucket, name, ADMIN).catch(notFoundAs(bucket, name, false));
+    const body = (await readJson(req, MAX_METADATA_BODY_BYTES)) as Record<string, unknown> | undefined;
+    sendJson(res, 200, {
+      kind: 'storage#objectAccessControl',
+      bucket,
+      object: name,
+      generation: String(obj.meta.generation),
+      entity: body?.['entity'],
+      role: body?.['role'],
+    });
+    return;
+  }
+  throw new HttpError(501, 'Not implemented by the offline Storage emulator.');
+}
+
+function decode(seg: string): string {
+  try {
+    return decodeURIComponent(seg);
+  } catch {
+    throw badRequest('Malformed percent-encoding in path.');
+  }
+}
+
+function bucketOf(seg: string): string {
+  const bucket = decode(seg);
+  if (!isValidBucketName(bucket)) throw badRequest(`Invalid bucket name: ${bucket}`);
+  return bucket;
+}
+
+function bucketJson(bucket: string): Record<string, unknown> {
+  return {
+    kind: 'storage#bucket',
+    id: bucket,
+    name: bucket,
+    projectNumber: '000000000000',
+    metageneration: '1',
+    location: 'US',
+    storageClass: 'STANDARD',
+    etag: 'CAE=',
+    locationType: 'multi-region',
+  };
+}
+
+function notFoundAs(bucket: string, name: string, media: boolean) {
+  return (err: unknown): never => {
+    if (err instanceof HttpError && err.status === 404) {
+      if (media) throw new HttpError(404, `No such object: ${bucket}/${name}`);
+      throw gcsNotFound(bucket, name);
+    }
+    throw err;
+  };
+}
+
+async function objectRoute(
+  ctx: ApiContext,
+  req: IncomingMessage,
+  res: ServerResponse,
+  url: URL,
+  method: string,
+  bucket: string,
+  name: string,
+): Promise<void> {
+  const origin = ctx.origin(req);
+  switch (method) {
+    case 'GET':
+    case 'HEAD': {
+      const media = url.searchParams.get('alt') === 'media';
+      const obj = await ctx.service.read(bucket, name, ADMIN).catch(notFoundAs(bucket, name, media));
+      if (media) sendObjectBytes(ctx.service.store, obj, req, res);
+      else sendJson(res, 200, toGcsJson(obj.meta, origin));
+      return;
+    }
+    case 'PATCH':
+    case 'PUT': {
+      const patch = parseMetadataPatch(await readJson(req, MAX_METADATA_BODY_BYTES));
+      const meta = await ctx.service
+        .updateMetadata(bucket, name, patch, ADMIN)
+        .catch(notFoundAs(bucket, name, false));
+      sendJson(res, 200, toGcsJson(meta, origin));
+      return;
+    }
+    case 'DELETE':
+      await ctx.service.delete(bucket, name, ADMIN).catch(notFoundAs(bucket, name, false));
+      sendEmpty(res, 204);
+      return;
+    default:
+      throw new HttpError(405, 'Method not allowed.');
+  }
+}
+
+async function list(
+  ctx: ApiContext,
+  req: IncomingMessage,
+  res: ServerResponse,
+  url: URL,
+  bucket: string,
+): Promise<void> {
+  const maxParam = url.searchParams.get('maxResults');
+  const maxResults = maxParam === null || maxParam === '' ? 1000 : Number(maxParam);
+  if (!Number.isInteger(maxResults) || maxResults < 1)
+    throw badRequest('maxResults must be a positive integer.');
+  const result = await ctx.service.list(
+    bucket,
+    {
+      prefix: url.searchParams.get('prefix') ?? '',
+      delimiter: url.searchParams.get('delimiter') ?? '',
+      maxResults: Math.min(maxResults, 1000),
+      pageToken: url.searchParams.get('pageToken') || undefined,
+    },
+    ADMIN,
+  );
+  const origin = ctx.origin(req);
+  const body: Record<string, unknown> = {
+    kind: 'storage#objects',
+    items: result.items.map((o) => toGcsJson(o.meta, origin)),
+  };
+  if (result.prefixes.length > 0) body['prefixes'] = result.prefixes;
+  if (result.nextPageToken) body['nextPageToken'] = result.nextPageToken;
+  sendJson(res, 200, body);
+}
+
+async function copy(
+  ctx: ApiContext,
+  req: IncomingMessage,
+  res: ServerResponse,
+  srcBucket: string,
+  srcName: string,
+  dstBucket: string,
+  dstName: string,
+  kind: string,
+): Promise<void> {
+  const patch = parseMetadataPatch(await readJson(req, MAX_METADATA_BODY_BYTES));
+  const meta = await ctx.service.copy(
+    { bucket: srcBucket, name: srcName },
+    { bucket: dstBucket, name: dstName },
+    patch,
+  );
+  if (!meta) throw gcsNotFound(srcBucket, srcName);
+  const resource = toGcsJson(meta, ctx.origin(req));
+  if (kind === 'copyTo') {
+    sendJson(res, 200, resource);
+    return;
+  }
+  sendJson(res, 200, {
+    kind: 'storage#rewriteResponse',
+    totalBytesRewritten: String(meta.size),
+    objectSize: String(meta.size),
+    done: true,
+    resource,
+  });
+}
+
+async function move(
+  ctx: ApiContext,
+  req: IncomingMessage,
+  res: ServerResponse,
+  bucket: string,
+  srcName: string,
+  dstName: string,
+): Promise<void> {
+  await readBody(req, MAX_METADATA_BODY_BYTES);
+  const meta = await ctx.service.copy({ bucket, name: srcName }, { bucket, name: dstName }, {});
+  if (!meta) throw gcsNotFound(bucket, srcName);
+  await ctx.service.delete(bucket, srcName, ADMIN).catch(() => undefined);
+  sendJson(res, 200, toGcsJson(meta, ctx.origin(req)));
+}
+
+/** `X-Goog-Hash: crc32c=…,md5=…` (https://cloud.google.com/storage/docs/xml-api/reference-headers#xgooghash). */
+function expectedHashes(req: IncomingMessage): {
+  md5Hash?: string;
+  crc32c?: string;
+} {
+  const out: { md5Hash?: string; crc32c?: string } = {};
+  for (const part of (header(req, 'x-goog-hash') ?? '').split(',')) {
+    const eq = part.indexOf('=');
+    if (eq === -1) continue;
+    const k = part.slice(0, eq).trim().toLowerCase();
+    const v = part.slice(eq + 1).trim();
+    if (k === 'md5') out.md5Hash = v;
+    if (k === 'crc32c') out.crc32c = v;
+  }
+  return out;
+}
+
+function nameFrom(url: URL, metadata: unknown): string | undefined {
+  const fromMeta =
+    metadata && typeof metadata === 'object' ? (metadata as Record<string, unknown>)['name'] : undefined;
+  const name = url.searchParams.get('name') || (typeof fromMeta === 'string' ? fromMeta : undefined);
+  return name?.startsWith('/') ? name.slice(1) : name;
+}
+
+function metaHashes(metadata: unknown): { md5Hash?: string; crc32c?: string } {
+  if (!metadata || typeof metadata !== 'object') return {};
+  const m = metadata as Record<string, unknown>;
+  const out: { md5Hash?: string; crc32c?: string } = {};
+  if (typeof m['md5Hash'] === 'string') out.md5Hash = m['md5Hash'];
+  if (typeof m['crc32c'] === 'string') out.crc32c = m['crc32c'];
+  return out;
+}
+
+async function startUpload(
+  ctx: ApiContext,
+  req: IncomingMessage,
+  res: ServerResponse,
+  url: URL,
+  bucket: string,
+): Promise<void> {
+  const uploadType = url.searchParams.get('uploadType') ?? header(req, 'x-goog-upload-protocol') ?? 'media';
+  if (uploadType === 'resumable') {
+    const metadata = await readJson(req, MAX_METADATA_BODY_BYTES);
+    const name = nameFrom(url, metadata);
+    if (!name) throw badRequest('Missing object name.');
+    ctx.service.validateName(name);
+    const patch = parseMetadataPatch(metadata);
+    const declared = header(req, 'x-upload-content-length');
+    const declaredSize = declared ? Number(declared) : undefined;
+    if (declaredSize !== undefined && (!Number.isSafeInteger(declaredSize) || declaredSize < 0)) {
+      throw badRequest('X-Upload-Content-Length must be a non-negative integer.');
+    }
+    if (declaredSize !== undefined && declaredSize > MAX_OBJECT_BYTES) {
+      throw new HttpError(413, `Objects are limited to ${MAX_OBJECT_BYTES} bytes.`);
+    }
+    const session = ctx.sessions.create({
+      bucket,
+      name,
+      patch,
+      caller: ADMIN,
+      declaredSize,
+      dataContentType: header(req, 'x-upload-content-type'),
+      writer: ctx.service.store.newWriter(),
+    });
+    const location = `${ctx.origin(req)}/upload/storage/v1/b/${encodeURIComponent(bucket)}/o?uploadType=resumable&name=${encodeURIComponent(name)}&upload_id=${session.id}`;
+    sendEmpty(res, 200, {
+      Location: location,
+      'X-GUploader-UploadID': session.id,
+    });
+    return;
+  }
+  const writer = ctx.service.store.newWriter();
+  let name: string | undefined;
+  let patch = {};
+  let dataContentType: string | undefined;
+  let expected: { md5Hash?: string; crc32c?: string } = expectedHashes(req);
+  try {
+    if (uploadType === 'multipart') {
+      const contentType = header(req, 'content-type');
+      if (!contentType) throw badRequest('Missing Content-Type.');
+      // Fail fast on a bad name in the query before reading the body.
+      const queryName = nameFrom(url, undefined);
+      if (queryName) ctx.service.validateName(queryName);
+      const parsed = await streamMultipartUpload(contentType, req, writer, MAX_OBJECT_BYTES);
+      name = nameFrom(url, parsed.metadata);
+      patch = parseMetadataPatch(parsed.metadata);
+      dataContentType = parsed.dataContentType ?? header(req, 'x-upload-content-type');
+      expected = { ...expected, ...metaHashes(parsed.metadata) };
+      if (!name) throw badRequest('Missing object name.');
+      ctx.service.validateName(name);
+    } else if (uploadType === 'media') {
+      name = nameFrom(url, undefined);
+      if (!name) throw badRequest('Missing object name.');
+      ctx.service.validateName(name);
+      dataContentType = header(req, 'content-type');
+      await writer.append(req, MAX_OBJECT_BYTES);
+    } else {
+      throw badRequest(`Unsupported uploadType: ${uploadType}`);
+    }
+  } catch (err) {
+    await writer.discard();
+    throw err;
+  }
+  const meta = await ctx.service.finalizeUpload({
+    bucket,
+    name,
+    patch,
+    writer,
+    caller: ADMIN,
+    dataContentType,
+    addDownloadToken: false,
+    expected,
+  });
+  sendJson(res, 200, toGcsJson(meta, ctx.origin(req)));
+}
+
+/**
+ * `PUT <session URL>` with `Content-Range` (https://cloud.google.com/storage/docs/performing-resumable-uploads):
+ * a range of `*` (status) asks how much arrived; `a-b` or `a-*` carries data. Incomplete uploads
+ * answer 308 with `Range: bytes=0-{last}`. @google-cloud/storage streams a whole object in one
+ * request with an open range (`a-*`, total `*`), whose end is the end of the object.
+ */
+async function resumableData(
+  ctx: ApiContext,
+  req: IncomingMessage,
+  res: ServerResponse,
+  url: URL,
+): Promise<void> {
+  const id = url.searchParams.get('upload_id');
+  if (!id) throw badRequest('Missing upload_id.');
+  const session = ctx.sessions.get(id);
+  if (!session) throw new HttpError(404, 'No such upload.');
+  if (session.state === 'final' && session.result) {
+    await readBody(req, MAX_CHUNK_BYTES).catch(() => undefined);
+    sendJson(res, 200, toGcsJson(session.result, ctx.origin(req)));
+    return;
+  }
+  if (session.state === 'failed' && session.failure) throw session.failure;
+  if (session.state !== 'active') throw new HttpError(410, 'Upload is no longer active.');
+  const range = parseContentRange(header(req, 'content-range'));
+  if (range.kind === 'status') {
+    await readBody(req, 0);
+    if (range.total !== undefined && range.total === session.writer.size) {
+      return finishGcs(ctx, req, res, session);
+    }
+    return incomplete(res, session);
+  }
+  if (range.start !== session.writer.size) {
+    throw new HttpError(
+      400,
+      `Content-Range starts at ${range.start} but ${session.writer.size} bytes were received so far.`,
+    );
+  }
+  const total = range.total ?? session.declaredSize;
+  const remaining = (total ?? MAX_OBJECT_BYTES) - session.writer.size;
+  const chunkLimit = range.end !== undefined ? range.end - range.start + 1 : remaining;
+  if (range.end !== undefined && chunkLimit > remaining) {
+    throw badRequest(`Content-Range ends past the declared size of ${total} bytes.`);
+  }
+  const before = session.writer.size;
+  await session.writer.append(req, Math.min(chunkLimit, remaining));
+  if (range.end !== undefined && session.writer.size - before !== chunkLimit) {
+    // The body did not match its Content-Range; keep the bytes GCS-style and report progress.
+    return incomplete(res, session);
+  }
+  const done = total !== undefined ? session.writer.size === total : range.end === undefined;
+  if (!done) return incomplete(res, session);
+  return finishGcs(ctx, req, res, session);
+}
+
+async function finishGcs(ctx: ApiContext, req: IncomingMessage, res: ServerResponse, session: UploadSession) {
+  const meta = await finalizeSession(ctx, session, false, expectedHashes(req));
+  sendJson(res, 200, toGcsJson(meta, ctx.origin(req)));
+}
+
+function incomplete(res: ServerResponse, session: UploadSession): void {
+  const headers: Record<string, string> = {};
+  if (session.writer.size > 0) headers['Range'] = `bytes=0-${session.writer.size - 1}`;
+  sendEmpty(res, 308, headers);
+}
+
+type ContentRange =
+  | { kind: 'status'; total: number | undefined }
+  | {
+      kind: 'data';
+      start: number;
+      end: number | undefined;
+      total: number | undefined;
+    };
+
+function parseContentRange(value: string | undefined): ContentRange {
+  // No header: the whole object in one request.
+  if (!value) return { kind: 'data', start: 0, end: undefined, total: undefined };
+  const m = /^bytes (?:(\*)|(\d+)-(\d+|\*))\/(\d+|\*)$/.exec(value.trim());
+  if (!m) throw badRequest(`Malformed Content-Range: ${value}`);
+  const total = m[4] === '*' ? undefined : Number(m[4]);
+  if (m[1] === '*') return { kind: 'status', total };
+  const start = Number(m[2]);
+  const end = m[3] === '*' ? undefined : Number(m[3]);
+  if (end !== undefined && end < start) throw badRequest(`Malformed Content-Range: ${value}`);
+  return { kind: 'data', start, end, total };
+}

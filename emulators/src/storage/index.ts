@@ -1,0 +1,137 @@
+/**
+ * Offline, Java-free Cloud Storage for Firebase emulator (DESIGN.md §6). Speaks the Firebase
+ * `/v0` API (firebase/storage), the GCS JSON API subset (@google-cloud/storage via firebase-admin),
+ * the emulator's internal endpoints (rules-unit-testing), enforces storage.rules through the
+ * shared rules engine and posts finalize/delete/metadataUpdate events to the Functions emulator.
+ */
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { createServer, type IncomingMessage } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { EmulatorHandle } from '../handle.js';
+import type { ApiContext } from './firebase-api.js';
+import { ObjectStore } from './object-store.js';
+import { exportStore, importStore } from './persistence.js';
+import { UploadSessions } from './resumable.js';
+import { defaultRulesCompiler } from './rules-engine.js';
+import { type RulesCompiler, RulesGate, RulesLoadError } from './rules-gate.js';
+import { createRequestHandler } from './server.js';
+import { StorageService } from './service.js';
+import { TriggerDispatcher } from './triggers.js';
+
+export interface StorageEmulatorOptions {
+  host?: string;
+  /** 0 picks a free port. */
+  port?: number;
+  projectId: string;
+  /** storage.rules file; `rules` (source text) wins when both are given. */
+  rulesPath?: string;
+  rules?: string;
+  /** Folder holding a previous export (`storage/` or firebase-tools' `storage_export/`). */
+  importDir?: string;
+  /** Firestore emulator for `firestore.get()/exists()` in rules. */
+  firestore?: { host: string; port: number } | null;
+  /** Functions emulator receiving trigger_multicast events. */
+  functions?: { host: string; port: number } | null;
+  /** Where object bytes live while running; a fresh temp folder (removed on stop) by default. */
+  dataDir?: string;
+  /** Log sink; defaults to stderr with a `[storage]` prefix. */
+  log?: (msg: string) => void;
+  /** Override the rules compiler (defaults to emulators/src/rules). */
+  compileRules?: RulesCompiler;
+}
+
+export interface StorageEmulatorHandle extends EmulatorHandle {
+  /** Resolves once every trigger event sent so far was delivered or failed. */
+  flushTriggers(): Promise<void>;
+}
+
+export type { EmulatorHandle };
+
+export async function startStorageEmulator(opts: StorageEmulatorOptions): Promise<StorageEmulatorHandle> {
+  const log = opts.log ?? ((msg: string) => process.stderr.write(`[storage] ${msg}\n`));
+  const host = opts.host ?? '127.0.0.1';
+  const ownsDataDir = !opts.dataDir;
+  const dataDir = opts.dataDir ?? (await mkdtemp(join(tmpdir(), 'storage-emulator-')));
+  const store = new ObjectStore(dataDir);
+  await store.init();
+  store.buckets.add(`${opts.projectId}.appspot.com`);
+
+  const compile = opts.compileRules ?? defaultRulesCompiler;
+  const rules = new RulesGate(compile, opts.projectId, opts.firestore ?? null, log);
+  const source = opts.rules ?? (opts.rulesPath ? await readFile(opts.rulesPath, 'utf8') : undefined);
+  if (source !== undefined) {
+    try {
+      rules.load(source);
+    } catch (err) {
+      // Like firebase-tools, start anyway: SDK requests are denied until valid rules are loaded.
+      const issues = err instanceof RulesLoadError ? err.issues : [];
+      const where = opts.rulesPath ?? 'storage.rules';
+      const detail =
+        issues.length > 0
+          ? issues.map((i) => `${where}:${i.line}:${i.column}: ${i.message}`).join('\n')
+          : (err as Error).message;
+      log(`Could not load storage rules:\n${detail}`);
+    }
+  }
+  if (opts.importDir) {
+    const n = await importStore(store, opts.importDir, log);
+    log(`Imported ${n} objects from ${opts.importDir}.`);
+  }
+
+  let origin = '';
+  const triggers = new TriggerDispatcher(opts.functions ?? null, opts.projectId, log);
+  const service = new StorageService(store, rules, triggers, () => origin);
+  const sessions = new UploadSessions();
+  const ctx: ApiContext = {
+    service,
+    sessions,
+    origin: (req: IncomingMessage) => (req.headers.host ? `http://${req.headers.host}` : origin),
+  };
+  const server = createServer(
+    { keepAliveTimeout: 5_000, requestTimeout: 0 },
+    createRequestHandler({
+      ctx,
+      log,
+      reset: () => store.clear(),
+      exportTo: (dir) => exportStore(store, dir),
+    }),
+  );
+  // A client error (malformed request line, socket reset) must never take the process down.
+  server.on('clientError', (_err, socket) => {
+    if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n');
+    else socket.destroy();
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(opts.port ?? 0, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const port = (server.address() as AddressInfo).port;
+  const urlHost = host.includes(':') ? `[${host}]` : host;
+  origin = `http://${urlHost}:${port}`;
+
+  let stopped: Promise<void> | undefined;
+  return {
+    host,
+    port,
+    url: origin,
+    exportTo: (dir: string) => exportStore(store, dir),
+    flushTriggers: () => triggers.flush(),
+    stop(): Promise<void> {
+      stopped ??= (async () => {
+        await new Promise<void>((resolve) => {
+          server.close(() => resolve());
+          server.closeAllConnections();
+        });
+        await sessions.close();
+        await triggers.flush();
+        if (ownsDataDir) await rm(dataDir, { recursive: true, force: true });
+      })();
+      return stopped;
+    },
+  };
+}

@@ -1,0 +1,184 @@
+import { existsSync } from 'node:fs';
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startStorageEmulator } from './index.js';
+
+const PROJECT = 'demo-persist';
+const BUCKET = `${PROJECT}.appspot.com`;
+let dir: string;
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'storage-persist-test-'));
+});
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+async function put(url: string, name: string, body: string, meta: Record<string, unknown>) {
+  const b = 'BOUNDARY';
+  const res = await fetch(
+    `${url}/upload/storage/v1/b/${BUCKET}/o?uploadType=multipart&name=${encodeURIComponent(name)}`,
+    {
+      method: 'POST',
+      headers: { 'Content-Type': `multipart/related; boundary=${b}` },
+      body: `--${b}\r\nContent-Type: application/json\r\n\r\n${JSON.stringify(meta)}\r\n--${b}\r\nContent-Type: text/plain\r\n\r\n${body}\r\n--${b}--`,
+    },
+  );
+  expect(res.status).toBe(200);
+  return (await res.json()) as Record<string, unknown>;
+}
+
+describe('export / import', () => {
+  it('round-trips bytes and metadata through exportTo and importDir', async () => {
+    const a = await startStorageEmulator({
+      projectId: PROJECT,
+      log: () => undefined,
+    });
+    const stored = await put(a.url, 'docs/ä b.txt', 'persist me', {
+      contentType: 'text/plain',
+      cacheControl: 'no-cache',
+      metadata: { k: 'v', firebaseStorageDownloadTokens: 'tok' },
+    });
+    await put(a.url, 'other.txt', 'second', {});
+    await a.exportTo(dir);
+    await a.stop();
+
+    const files = await readdir(join(dir, 'storage'));
+    expect(files.sort()).toEqual(['blobs', 'buckets.json', 'metadata']);
+    expect(JSON.parse(await readFile(join(dir, 'storage', 'buckets.json'), 'utf8'))).toEqual({
+      buckets: [{ id: BUCKET }],
+    });
+    expect(await readdir(join(dir, 'storage', 'blobs'))).toHaveLength(2);
+    // No temp folders are left next to the export.
+    expect((await readdir(dir)).filter((f) => f.startsWith('.'))).toEqual([]);
+
+    const b = await startStorageEmulator({
+      projectId: PROJECT,
+      importDir: dir,
+      log: () => undefined,
+    });
+    try {
+      const meta = (await (
+        await fetch(`${b.url}/b/${BUCKET}/o/${encodeURIComponent('docs/ä b.txt')}`)
+      ).json()) as Record<string, unknown>;
+      for (const k of [
+        'name',
+        'size',
+        'md5Hash',
+        'crc32c',
+        'generation',
+        'metageneration',
+        'contentType',
+        'cacheControl',
+        'timeCreated',
+        'metadata',
+      ]) {
+        expect(meta[k]).toEqual(stored[k]);
+      }
+      expect(meta['metadata']).toEqual({
+        k: 'v',
+        firebaseStorageDownloadTokens: 'tok',
+      });
+      const media = await fetch(
+        `${b.url}/v0/b/${BUCKET}/o/${encodeURIComponent('docs/ä b.txt')}?alt=media&token=tok`,
+      );
+      expect(await media.text()).toBe('persist me');
+      // A second export replaces the first atomically.
+      await fetch(`${b.url}/b/${BUCKET}/o/other.txt`, { method: 'DELETE' });
+      await b.exportTo(dir);
+      expect(await readdir(join(dir, 'storage', 'metadata'))).toHaveLength(1);
+    } finally {
+      await b.stop();
+    }
+  });
+
+  it('imports a firebase-tools export (storage_export/ with decimal crc32c)', async () => {
+    const ft = await mkdtemp(join(tmpdir(), 'storage-ft-export-'));
+    try {
+      const root = join(ft, 'storage_export');
+      await mkdir(join(root, 'blobs'), { recursive: true });
+      await mkdir(join(root, 'metadata'), { recursive: true });
+      await writeFile(join(root, 'buckets.json'), JSON.stringify({ buckets: [{ id: BUCKET }] }));
+      const id = '3f0c5a8e-0000-4000-8000-000000000001';
+      await writeFile(join(root, 'blobs', id), '123456789');
+      await writeFile(
+        join(root, 'metadata', `${id}.json`),
+        JSON.stringify({
+          name: 'ft/file.txt',
+          bucket: BUCKET,
+          metageneration: 1,
+          generation: 1700000000000,
+          contentType: 'text/plain',
+          storageClass: 'STANDARD',
+          downloadTokens: ['ft-token'],
+          etag: 'x',
+          customMetadata: { from: 'firebase-tools' },
+          timeCreated: '2024-01-01T00:00:00.000Z',
+          updated: '2024-01-01T00:00:00.000Z',
+          size: 9,
+          md5Hash: 'JfnnlDI7RTiF9RgfG2JNCw==',
+          crc32c: String(0xe3069283),
+        }),
+      );
+      const em = await startStorageEmulator({
+        projectId: PROJECT,
+        importDir: ft,
+        log: () => undefined,
+      });
+      try {
+        const meta = (await (await fetch(`${em.url}/b/${BUCKET}/o/ft%2Ffile.txt`)).json()) as Record<
+          string,
+          unknown
+        >;
+        expect(meta['crc32c']).toBe('4waSgw==');
+        expect(meta['metadata']).toEqual({
+          from: 'firebase-tools',
+          firebaseStorageDownloadTokens: 'ft-token',
+        });
+        expect(await (await fetch(`${em.url}/b/${BUCKET}/o/ft%2Ffile.txt?alt=media`)).text()).toBe(
+          '123456789',
+        );
+      } finally {
+        await em.stop();
+      }
+    } finally {
+      await rm(ft, { recursive: true, force: true });
+    }
+  });
+
+  it('POST /internal/reset drops every object', async () => {
+    const em = await startStorageEmulator({
+      projectId: PROJECT,
+      log: () => undefined,
+    });
+    try {
+      await put(em.url, 'r1.txt', 'one', {});
+      await put(em.url, 'dir/r2.txt', 'two', {});
+      expect((await fetch(`${em.url}/internal/reset`, { method: 'POST' })).status).toBe(200);
+      const listed = (await (await fetch(`${em.url}/b/${BUCKET}/o`)).json()) as { items: unknown[] };
+      expect(listed.items).toEqual([]);
+      expect((await fetch(`${em.url}/b/${BUCKET}/o/r1.txt`)).status).toBe(404);
+    } finally {
+      await em.stop();
+    }
+  });
+
+  it('keeps object bytes on disk in the data dir and removes its own temp dir on stop', async () => {
+    const dataDir = await mkdtemp(join(tmpdir(), 'storage-data-test-'));
+    const em = await startStorageEmulator({
+      projectId: PROJECT,
+      dataDir,
+      log: () => undefined,
+    });
+    await put(em.url, 'disk.txt', 'on disk', {});
+    const blobs = await readdir(join(dataDir, 'blobs'));
+    expect(blobs).toHaveLength(1);
+    expect(await readFile(join(dataDir, 'blobs', blobs[0]!), 'utf8')).toBe('on disk');
+    await em.stop();
+    // A caller-provided data dir is left alone.
+    expect(existsSync(dataDir)).toBe(true);
+    await rm(dataDir, { recursive: true, force: true });
+  });
+});

@@ -1,0 +1,254 @@
+/**
+ * The storage operations both front ends share: every object read and write goes through here,
+ * so rules, validation, download tokens and trigger events behave the same for `/v0` and GCS.
+ * Order of checks follows firebase-tools (`storage/files.js`): rules first (with `resource` null
+ * for a missing object), then existence, so a denied caller cannot probe for objects.
+ */
+import { randomUUID } from 'node:crypto';
+import type { Caller } from './auth.js';
+import type { BlobWriter } from './blob-writer.js';
+import { crc32cToBase64 } from './crc32c.js';
+import { badRequest, HttpError, permissionDenied } from './errors.js';
+import {
+  applyPatch,
+  type MetadataPatch,
+  type ObjectMetadata,
+  toGcsJson,
+  toRulesResource,
+} from './metadata.js';
+import { InvalidNameError, validateObjectName } from './names.js';
+import type { ListOptions, ListResult, ObjectStore, StoredObject } from './object-store.js';
+import type { RulesGate } from './rules-gate.js';
+import type { StorageAction, TriggerDispatcher } from './triggers.js';
+
+export interface FinalizeInput {
+  bucket: string;
+  name: string;
+  patch: MetadataPatch;
+  writer: BlobWriter;
+  caller: Caller;
+  /** Content type of the data itself (multipart data part, media upload header). */
+  dataContentType?: string | undefined;
+  /** Firebase uploads get a download token (FT `finalizeOneShotUpload`); GCS uploads do not. */
+  addDownloadToken: boolean;
+  /** Client-declared hashes (metadata `md5Hash`/`crc32c` or `X-Goog-Hash`); a mismatch is 400. */
+  expected?: { md5Hash?: string | undefined; crc32c?: string | undefined };
+}
+
+export class StorageService {
+  constructor(
+    readonly store: ObjectStore,
+    readonly rules: RulesGate,
+    private readonly triggers: TriggerDispatcher,
+    private readonly baseUrl: () => string,
+  ) {}
+
+  validateName(name: string): void {
+    try {
+      validateObjectName(name);
+    } catch (err) {
+      if (err instanceof InvalidNameError) throw badRequest(err.message);
+      throw err;
+    }
+  }
+
+  /** Turn a finished upload into the object's new generation, or discard it. */
+  async finalizeUpload(input: FinalizeInput): Promise<ObjectMetadata> {
+    try {
+      this.validateName(input.name);
+      const digest = input.writer.digest();
+      const exp = input.expected;
+      if (exp?.md5Hash && exp.md5Hash !== digest.md5Hash) {
+        throw badRequest(
+          `Provided MD5 hash "${exp.md5Hash}" doesn't match calculated MD5 hash "${digest.md5Hash}".`,
+        );
+      }
+      if (exp?.crc32c && exp.crc32c !== crc32cToBase64(digest.crc32c)) {
+        throw badRequest(
+          `Provided CRC32C "${exp.crc32c}" doesn't match calculated CRC32C "${crc32cToBase64(digest.crc32c)}".`,
+        );
+      }
+      const at = new Date();
+      const now = at.toISOString();
+      const base: ObjectMetadata = {
+        bucket: input.bucket,
+        name: input.name,
+        generation: this.store.nextGeneration(),
+        metageneration: 1,
+        size: digest.size,
+        md5Hash: digest.md5Hash,
+        crc32c: digest.crc32c,
+        contentType: input.dataContentType || 'application/octet-stream',
+        customMetadata: {},
+        downloadTokens: [],
+        timeCreated: now,
+        updated: now,
+        storageClass: 'STANDARD',
+      };
+      const meta = applyPatch(base, {
+        ...input.patch,
+        contentType: input.patch.contentType ?? base.contentType,
+      });
+      if (input.addDownloadToken && meta.downloadTokens.length === 0) meta.downloadTokens = [randomUUID()];
+      const existing = this.store.get(input.bucket, input.name);
+      const decision = await this.rules.check({
+        method: existing ? 'update' : 'create',
+        bucket: input.bucket,
+        name: input.name,
+        caller: input.caller,
+        resource: existing ? toRulesResource(existing.meta) : null,
+        requestResource: toRulesResource(meta),
+        time: at,
+      });
+      if (!decision.allowed) throw permissionDenied('WRITE');
+      await this.store.commit(meta, input.writer);
+      this.emit('finalize', meta);
+      return meta;
+    } catch (err) {
+      await input.writer.discard();
+      throw err;
+    }
+  }
+
+  /** Metadata or bytes: `get`. A matching download token skips the rules (FT `getObject`). */
+  async read(bucket: string, name: string, caller: Caller, token?: string): Promise<StoredObject> {
+    this.validateName(name);
+    const obj = this.store.get(bucket, name);
+    const tokenOk = token !== undefined && token !== '' && !!obj?.meta.downloadTokens.includes(token);
+    if (!tokenOk) {
+      const decision = await this.rules.check({
+        method: 'get',
+        bucket,
+        name,
+        caller,
+        resource: obj ? toRulesResource(obj.meta) : null,
+      });
+      if (!decision.allowed) throw permissionDenied('READ');
+    }
+    if (!obj) throw new HttpError(404, 'Not Found.');
+    return obj;
+  }
+
+  /**
+   * The Firebase API hands out a download token on first metadata read, like firebase-tools,
+   * so admin `getDownloadURL` works on objects written through the GCS API. Unlike firebase-tools
+   * this does not bump the metageneration or fire `metadataUpdate`: it is bookkeeping, not a change.
+   */
+  ensureDownloadToken(obj: StoredObject): StoredObject {
+    if (obj.meta.downloadTokens.length > 0) return obj;
+    return this.store.updateMeta({ ...obj.meta, downloadTokens: [randomUUID()] }) ?? obj;
+  }
+
+  /** Admin token minting / revocation (`create_token` / `delete_token`); a metadata change. */
+  changeTokens(bucket: string, name: string, change: (current: string[]) => string[]): ObjectMetadata {
+    const obj = this.store.get(bucket, name);
+    if (!obj) throw new HttpError(404, 'Not Found.');
+    const next: ObjectMetadata = {
+      ...obj.meta,
+      downloadTokens: change(obj.meta.downloadTokens),
+      metageneration: obj.meta.metageneration + 1,
+      updated: new Date().toISOString(),
+    };
+    this.store.updateMeta(next);
+    this.emit('metadataUpdate', next);
+    return next;
+  }
+
+  async updateMetadata(
+    bucket: string,
+    name: string,
+    patch: MetadataPatch,
+    caller: Caller,
+  ): Promise<ObjectMetadata> {
+    this.validateName(name);
+    const obj = this.store.get(bucket, name);
+    let next: ObjectMetadata | undefined;
+    const at = new Date();
+    if (obj) {
+      next = applyPatch(obj.meta, patch);
+      next.metageneration = obj.meta.metageneration + 1;
+      next.updated = at.toISOString();
+    }
+    const decision = await this.rules.check({
+      method: 'update',
+      bucket,
+      name,
+      caller,
+      resource: obj ? toRulesResource(obj.meta) : null,
+      requestResource: next ? toRulesResource(next) : null,
+      time: at,
+    });
+    if (!decision.allowed) throw permissionDenied('WRITE');
+    // Re-read: the object may have been replaced or deleted while the rules were evaluated.
+    const current = this.store.get(bucket, name);
+    if (!current || !next) throw new HttpError(404, 'Not Found.');
+    if (current !== obj) {
+      next = applyPatch(current.meta, patch);
+      next.metageneration = current.meta.metageneration + 1;
+      next.updated = new Date().toISOString();
+    }
+    this.store.updateMeta(next);
+    this.emit('metadataUpdate', next);
+    return next;
+  }
+
+  async delete(bucket: string, name: string, caller: Caller): Promise<void> {
+    this.validateName(name);
+    const obj = this.store.get(bucket, name);
+    const decision = await this.rules.check({
+      method: 'delete',
+      bucket,
+      name,
+      caller,
+      resource: obj ? toRulesResource(obj.meta) : null,
+    });
+    if (!decision.allowed) throw permissionDenied('WRITE');
+    const removed = this.store.delete(bucket, name);
+    if (!removed) throw new HttpError(404, 'Not Found.');
+    this.emit('delete', removed.meta);
+  }
+
+  /** `prefix` must be empty or end in the delimiter for rules paths to make sense (FT firebase.js). */
+  async list(bucket: string, opts: ListOptions, caller: Caller): Promise<ListResult> {
+    const decision = await this.rules.check({
+      method: 'list',
+      bucket,
+      name: opts.prefix.replace(/\/+$/, ''),
+      caller,
+    });
+    if (!decision.allowed) throw permissionDenied('LIST');
+    return this.store.list(bucket, opts);
+  }
+
+  /** Admin copy (GCS `rewriteTo`/`copyTo`): bytes shared, metadata from the source unless overridden. */
+  async copy(
+    src: { bucket: string; name: string },
+    dst: { bucket: string; name: string },
+    patch: MetadataPatch,
+  ): Promise<ObjectMetadata | undefined> {
+    this.validateName(dst.name);
+    const source = this.store.get(src.bucket, src.name);
+    if (!source) return undefined;
+    const blobPath = await this.store.cloneBlob(source);
+    const now = new Date().toISOString();
+    const meta = applyPatch(
+      {
+        ...source.meta,
+        bucket: dst.bucket,
+        name: dst.name,
+        generation: this.store.nextGeneration(),
+        metageneration: 1,
+        timeCreated: now,
+        updated: now,
+      },
+      patch,
+    );
+    this.store.put(meta, blobPath);
+    this.emit('finalize', meta);
+    return meta;
+  }
+
+  private emit(action: StorageAction, meta: ObjectMetadata): void {
+    this.triggers.dispatch(action, toGcsJson(meta, this.baseUrl()));
+  }
+}
