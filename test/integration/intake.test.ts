@@ -1,0 +1,132 @@
+import { createHash, randomUUID } from 'node:crypto';
+import { type App, deleteApp, initializeApp } from 'firebase-admin/app';
+import { getFirestore } from 'firebase-admin/firestore';
+import { getStorage } from 'firebase-admin/storage';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { projectId } from '../../scripts/lib/project.js';
+import {
+  overlappingZip,
+  png,
+  text,
+  windowsProgram,
+  zip,
+} from '../../functions/src/intake/test-support/corpus.js';
+
+// The intake trigger end to end: an upload to our Storage emulator fires the finalize event at the
+// Functions emulator, whose intakeUpload writes `uploads/{id}` in our Firestore emulator.
+
+let admin: App;
+
+beforeAll(() => {
+  for (const name of ['FIRESTORE_EMULATOR_HOST', 'FIREBASE_STORAGE_EMULATOR_HOST', 'STORAGE_EMULATOR_HOST']) {
+    if (!process.env[name])
+      throw new Error(`${name} is not set: run this suite through scripts/with-backend.ts`);
+  }
+  admin = initializeApp(
+    { projectId: projectId(), storageBucket: `${projectId()}.appspot.com` },
+    `intake-${process.pid}`,
+  );
+});
+afterAll(async () => {
+  if (admin) await deleteApp(admin);
+});
+
+const sha256 = (b: Uint8Array): string => createHash('sha256').update(b).digest('hex');
+
+async function upload(
+  fileName: string,
+  bytes: Uint8Array,
+  contentType: string,
+  uid = `member-${randomUUID().slice(0, 8)}`,
+  id = randomUUID().replaceAll('-', ''),
+) {
+  const path = `uploads/${uid}/${id}/${fileName}`;
+  await getStorage(admin).bucket().file(path).save(Buffer.from(bytes), { contentType, resumable: false });
+  return { uid, id, path };
+}
+
+/** Polls `uploads/{id}` until the trigger has written it. */
+async function verdict(id: string, timeoutMs = 25_000): Promise<Record<string, unknown>> {
+  const ref = getFirestore(admin).collection('uploads').doc(id);
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const snapshot = await ref.get();
+    if (snapshot.exists) return snapshot.data()!;
+    if (Date.now() > deadline) throw new Error(`no verdict for uploads/${id} after ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+}
+
+async function stillStored(path: string): Promise<boolean> {
+  const [exists] = await getStorage(admin).bucket().file(path).exists();
+  return exists;
+}
+
+describe('intakeUpload through the local emulators', () => {
+  it('accepts an ordinary PNG, records it and keeps the bytes', async () => {
+    const bytes = png(64, 48);
+    const { uid, id, path } = await upload('photo.png', bytes, 'image/png');
+    const record = await verdict(id);
+    expect(record).toMatchObject({
+      owner: uid,
+      name: 'photo.png',
+      path,
+      declaredType: 'image/png',
+      detectedType: 'image/png',
+      size: bytes.length,
+      sha256: sha256(bytes),
+      status: 'accepted',
+      reason: null,
+    });
+    expect(record.checkedAt).toBeDefined();
+    expect(await stillStored(path)).toBe(true);
+  });
+
+  it('accepts a plain ZIP', async () => {
+    const bytes = zip([{ name: 'notes.txt', data: text() }]);
+    const { id } = await upload('notes.zip', bytes, 'application/zip');
+    expect(await verdict(id)).toMatchObject({ status: 'accepted', detectedType: 'application/zip' });
+  });
+
+  it.each([
+    [
+      'a Windows program renamed .png',
+      'cat.png',
+      'image/png',
+      windowsProgram(),
+      'The file says it is a PNG image but its contents are a Windows program.',
+    ],
+    [
+      'a zip bomb of overlapping entries',
+      'bomb.zip',
+      'application/zip',
+      overlappingZip(50),
+      'This ZIP has overlapping entries, the mark of a zip bomb.',
+    ],
+    [
+      'a traversal name',
+      'evil.zip',
+      'application/zip',
+      zip([{ name: '../evil.sh', data: text('#!/bin/sh\n') }]),
+      'This ZIP contains an unsafe path: "../evil.sh".',
+    ],
+  ])('rejects %s and deletes its bytes', async (_label, fileName, contentType, bytes, reason) => {
+    const { id, path } = await upload(fileName, bytes, contentType);
+    expect(await verdict(id)).toMatchObject({ status: 'rejected', reason, sha256: sha256(bytes) });
+    const deadline = Date.now() + 10_000;
+    while ((await stillStored(path)) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
+    expect(await stillStored(path)).toBe(false);
+  });
+
+  it('keeps the first verdict when another upload reuses the id, and deletes the intruder', async () => {
+    const first = await upload('a.png', png(4, 4), 'image/png');
+    expect(await verdict(first.id)).toMatchObject({ status: 'accepted', owner: first.uid });
+    const intruder = await upload('b.png', png(5, 5), 'image/png', 'someone-else', first.id);
+    const deadline = Date.now() + 15_000;
+    while ((await stillStored(intruder.path)) && Date.now() < deadline)
+      await new Promise((r) => setTimeout(r, 200));
+    expect(await stillStored(intruder.path)).toBe(false);
+    expect(await verdict(first.id)).toMatchObject({ status: 'accepted', owner: first.uid, path: first.path });
+    expect(await stillStored(first.path)).toBe(true);
+  });
+});
