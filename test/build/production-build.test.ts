@@ -1,6 +1,7 @@
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
 import { build } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROOT } from '../../scripts/lib/project.js';
@@ -51,6 +52,31 @@ describe('production build of web/', () => {
     expect(javascript).not.toContain('connectAllEmulators');
     expect(javascript).not.toMatch(/127\.0\.0\.1|:9099|:8080|:9199|:5001/);
     expect(javascript).not.toContain('VITE_EMULATOR_HOST');
+  });
+
+  it('contains none of the development email and SMS helpers', () => {
+    expect(javascript).not.toContain('oobCodes');
+    expect(javascript).not.toContain('verificationCodes');
+    expect(javascript).not.toContain('Open the verification email');
+    expect(javascript).not.toContain('Open the password reset email');
+    expect(javascript).not.toContain('dev-hint');
+  });
+
+  it('keeps the sign-in page within 90 KB and all JavaScript within 160 KB (gzip)', () => {
+    const gzipKb = (file: string) => gzipSync(readFileSync(join(outDir, file))).length / 1024;
+    const html = readFileSync(join(outDir, 'index.html'), 'utf8');
+    // The entry script and what it preloads is what the sign-in page loads; the rest is lazy.
+    const signInPage = [...html.matchAll(/(?:src|href)="\/(assets\/[^"]+\.js)"/g)].map((m) => m[1] as string);
+    expect(signInPage.length).toBeGreaterThan(0);
+    const all = readdirSync(join(outDir, 'assets'))
+      .filter((f) => f.endsWith('.js'))
+      .map((f) => `assets/${f}`);
+    const signInKb = signInPage.reduce((sum, f) => sum + gzipKb(f), 0);
+    const totalKb = all.reduce((sum, f) => sum + gzipKb(f), 0);
+    expect(signInKb).toBeLessThanOrEqual(90);
+    expect(totalKb).toBeLessThanOrEqual(160);
+    // The account page and the second factor are not part of the sign-in page.
+    expect(signInPage.filter((f) => /\/(account|mfa|second-factor|home|profile)-/.test(f))).toEqual([]);
   });
 
   it('refuses to build without the production config', async () => {

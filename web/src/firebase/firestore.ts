@@ -5,3 +5,6 @@ import { firebaseApp } from './app.js';
 export function firestore(): Firestore {
   return getFirestore(firebaseApp());
 }
+
+// The data modules build on these; re-exported here so only this wrapper imports the SDK.
+export { doc, getDoc, serverTimestamp, writeBatch } from 'firebase/firestore/lite';

@@ -32,6 +32,8 @@ export function field(
     minlength?: string;
     pattern?: string;
     title?: string;
+    inputmode?: string;
+    maxlength?: string;
   },
 ): HTMLElement {
   const id = `field-${input.name}`;
@@ -48,6 +50,8 @@ export function field(
       minlength: input.minlength,
       pattern: input.pattern,
       title: input.title,
+      inputmode: input.inputmode,
+      maxlength: input.maxlength,
     }),
   );
 }

@@ -22,3 +22,27 @@ describe('describeError', () => {
     expect(describeError('boom')).toBe('Something went wrong. Please try again.');
   });
 });
+
+describe('account lifecycle errors', () => {
+  it('says a taken username plainly', () => {
+    expect(describeError({ code: 'portal/username-taken' })).toBe('That username is taken.');
+  });
+
+  it('passes through the deletion precondition written by the function', () => {
+    expect(
+      describeError({
+        code: 'functions/failed-precondition',
+        message: 'Sign in again to delete your account.',
+      }),
+    ).toBe('Sign in again to delete your account.');
+  });
+
+  it('explains expired links and wrong SMS codes', () => {
+    expect(describeError({ code: 'auth/invalid-action-code' })).toBe(
+      'This link has expired or has already been used. Ask for a new one.',
+    );
+    expect(describeError({ code: 'auth/invalid-verification-code' })).toBe(
+      'That code is not right. Check the text message and try again.',
+    );
+  });
+});

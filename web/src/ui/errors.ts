@@ -12,6 +12,18 @@ const MESSAGES: Record<string, string> = {
   'auth/weak-password': 'Choose a password of at least 8 characters.',
   'auth/too-many-requests': 'Too many attempts. Wait a minute and try again.',
   'auth/network-request-failed': 'Cannot reach the server. Check your connection and try again.',
+  'auth/requires-recent-login': 'For your security, enter your password again and retry.',
+  'auth/invalid-action-code': 'This link has expired or has already been used. Ask for a new one.',
+  'auth/expired-action-code': 'This link has expired or has already been used. Ask for a new one.',
+  'auth/user-token-expired': 'Your session has ended. Please sign in again.',
+  'auth/invalid-verification-code': 'That code is not right. Check the text message and try again.',
+  'auth/missing-verification-code': 'Enter the code from the text message.',
+  'auth/code-expired': 'That code has expired. Ask for a new one.',
+  'auth/invalid-phone-number': 'Enter the phone number in international format, for example +44 7700 900123.',
+  'auth/missing-phone-number': 'Enter your phone number.',
+  'auth/second-factor-already-in-use': 'That phone number is already a second factor on your account.',
+  'auth/unverified-email': 'Verify your email address first.',
+  'portal/username-taken': 'That username is taken.',
   'functions/unauthenticated': 'Please sign in first.',
   'functions/permission-denied': 'You do not have access to that.',
   'functions/resource-exhausted': 'Too many requests. Please wait and try again.',
@@ -26,7 +38,8 @@ export function describeError(error: unknown): string {
     if (known) return known;
     // Callable functions answer invalid-argument etc. with a message written for people.
     if (error.code.startsWith('functions/') && 'message' in error && typeof error.message === 'string') {
-      return error.message;
+      // The SDK appends the HTTP status (" [400]"), which means nothing to a member.
+      return error.message.replace(/ \[\d{3}\]$/, '');
     }
   }
   return 'Something went wrong. Please try again.';

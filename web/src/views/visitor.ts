@@ -1,58 +1,151 @@
-import { signIn, signUp } from '../firebase/auth.js';
+import { verificationEmail } from '../app/cooldown.js';
+import { holdRendering } from '../app/session.js';
+import { checkUsername } from '../data/username.js';
+import {
+  deleteJustCreatedUser,
+  requestPasswordReset,
+  sendVerification,
+  signIn,
+  signUp,
+} from '../firebase/auth.js';
 import { field, formValue, h, statusRegion } from '../ui/dom.js';
-import { describeError } from '../ui/errors.js';
+import { onSubmit } from '../ui/form.js';
 
-type Mode = 'sign-in' | 'sign-up';
+type Mode = 'sign-in' | 'sign-up' | 'reset';
 
-/** Landing page for signed-out visitors: one form that switches between sign in and sign up. */
-export function visitorView(mode: Mode = 'sign-in'): HTMLElement {
+const SECOND_FACTOR_REQUIRED = 'auth/multi-factor-auth-required';
+
+const TITLES: Record<Mode, string> = {
+  'sign-in': 'Sign in to Member Portal',
+  'sign-up': 'Create your account',
+  reset: 'Reset your password',
+};
+
+/** Landing page for signed-out visitors: sign in, sign up, or ask for a password reset. */
+export function visitorView(mode: Mode = 'sign-in', notice = ''): HTMLElement {
   const status = statusRegion();
-  const isSignUp = mode === 'sign-up';
-  const submitLabel = isSignUp ? 'Sign up' : 'Sign in';
+  status.textContent = notice;
+  const go = (next: Mode) => () => form.replaceWith(visitorView(next));
+  const link = (text: string, next: Mode) =>
+    h('button', { type: 'button', class: 'link', onclick: go(next) }, text);
 
+  const fields: HTMLElement[] = [field('Email', { name: 'email', type: 'email', autocomplete: 'email' })];
+  if (mode === 'sign-up') {
+    fields.push(
+      field('Username', {
+        name: 'username',
+        type: 'text',
+        autocomplete: 'username',
+        minlength: '3',
+        maxlength: '20',
+        title: '3 to 20 letters, digits or underscores',
+      }),
+      h('p', { class: 'hint' }, '3 to 20 letters, digits or underscores.'),
+    );
+  }
+  if (mode !== 'reset') {
+    fields.push(
+      field('Password', {
+        name: 'password',
+        type: 'password',
+        autocomplete: mode === 'sign-up' ? 'new-password' : 'current-password',
+        minlength: mode === 'sign-up' ? '8' : undefined,
+      }),
+    );
+  }
+
+  const submitLabel = { 'sign-in': 'Sign in', 'sign-up': 'Sign up', reset: 'Send reset link' }[mode];
   const form = h(
     'form',
-    { class: 'card', novalidate: false },
-    h('h1', {}, isSignUp ? 'Create your account' : 'Sign in to Member Portal'),
-    field('Email', { name: 'email', type: 'email', autocomplete: 'email' }),
-    field('Password', {
-      name: 'password',
-      type: 'password',
-      autocomplete: isSignUp ? 'new-password' : 'current-password',
-      minlength: isSignUp ? '8' : undefined,
-    }),
+    { class: 'card' },
+    h('h1', {}, TITLES[mode]),
+    ...fields,
     h('button', { type: 'submit' }, submitLabel),
     status,
   );
 
-  form.addEventListener('submit', async (event) => {
-    event.preventDefault();
-    const button = form.querySelector('button');
-    if (button) button.disabled = true;
-    status.textContent = isSignUp ? 'Creating your account…' : 'Signing in…';
-    try {
+  onSubmit(
+    form,
+    status,
+    { 'sign-in': 'Signing in…', 'sign-up': 'Creating your account…', reset: 'Sending…' }[mode],
+    async () => {
       const email = formValue(form, 'email').trim();
       const password = formValue(form, 'password');
-      if (isSignUp) await signUp(email, password);
-      else await signIn(email, password);
-      // The auth-state listener in main.ts renders the next page.
-    } catch (error) {
-      status.textContent = describeError(error);
-      if (button) button.disabled = false;
-    }
-  });
-
-  const other: Mode = isSignUp ? 'sign-in' : 'sign-up';
-  const switcher = h(
-    'p',
-    { class: 'switch' },
-    isSignUp ? 'Already a member? ' : 'New here? ',
-    h(
-      'button',
-      { type: 'button', class: 'link', onclick: () => form.replaceWith(visitorView(other)) },
-      isSignUp ? 'Sign in instead' : 'Create an account',
-    ),
+      if (mode === 'sign-in') return signInOrSecondFactor(form, email, password);
+      if (mode === 'sign-up') return createAccount(email, formValue(form, 'username'), password);
+      await requestPasswordReset(email);
+      if (import.meta.env.DEV) await offerDevResetLink(form, email);
+      return 'If an account exists for that email, a reset link is on its way.';
+    },
   );
+
+  const switcher =
+    mode === 'sign-in'
+      ? h(
+          'p',
+          { class: 'switch' },
+          'New here? ',
+          link('Create an account', 'sign-up'),
+          ' · ',
+          link('Forgot your password?', 'reset'),
+        )
+      : h(
+          'p',
+          { class: 'switch' },
+          mode === 'sign-up' ? 'Already a member? ' : '',
+          link('Back to sign in', 'sign-in'),
+        );
   form.append(switcher);
   return form;
+}
+
+async function signInOrSecondFactor(form: HTMLElement, email: string, password: string): Promise<string> {
+  try {
+    await signIn(email, password);
+    // The session renders the next page.
+    return '';
+  } catch (error) {
+    // Only members with a second factor need its code (and the module that asks for it).
+    if (!(error && typeof error === 'object' && 'code' in error && error.code === SECOND_FACTOR_REQUIRED)) {
+      throw error;
+    }
+    const mfa = await import('../firebase/mfa.js');
+    if (!mfa.isSecondFactorRequired(error)) throw error;
+    const { secondFactorView } = await import('./second-factor.js');
+    form.replaceWith(secondFactorView(error, 'Sign in'));
+    return '';
+  }
+}
+
+/**
+ * The Auth user comes first (the rules need its uid), then the profile and username in one
+ * batch. If the batch fails the new user is removed again, so a taken name leaves nothing behind.
+ */
+async function createAccount(email: string, usernameInput: string, password: string): Promise<string> {
+  const username = checkUsername(usernameInput);
+  if (!username.ok) return username.message;
+  await holdRendering(async () => {
+    const user = await signUp(email, password);
+    try {
+      const { createProfile } = await import('../data/profile.js');
+      await createProfile(user.uid, username.name);
+    } catch (error) {
+      await deleteJustCreatedUser();
+      throw error;
+    }
+    // A failed send is not fatal: the verification page offers "Resend email".
+    await sendVerification()
+      .then(() => verificationEmail.markSent())
+      .catch(() => undefined);
+  });
+  return '';
+}
+
+/** In development the Auth emulator sends no mail; show the link the email would contain. */
+async function offerDevResetLink(form: HTMLElement, email: string): Promise<void> {
+  if (import.meta.env.DEV) {
+    const { devEmailLink } = await import('../dev/oob-codes.js');
+    const hint = await devEmailLink(email, 'PASSWORD_RESET');
+    if (hint) form.append(hint);
+  }
 }

@@ -1,0 +1,36 @@
+import { describeError } from './errors.js';
+
+/**
+ * Runs a piece of work with the given buttons disabled and the outcome announced in a status
+ * region; errors become readable sentences, never raw SDK text.
+ */
+export async function runTask(
+  status: HTMLElement,
+  buttons: HTMLButtonElement[],
+  busyText: string,
+  work: () => Promise<string | void>,
+): Promise<void> {
+  for (const b of buttons) b.disabled = true;
+  status.textContent = busyText;
+  try {
+    const done = await work();
+    status.textContent = done ?? '';
+  } catch (error) {
+    status.textContent = describeError(error);
+  } finally {
+    for (const b of buttons) b.disabled = false;
+  }
+}
+
+/** The same for a form's submit, with every button of the form disabled meanwhile. */
+export function onSubmit(
+  form: HTMLFormElement,
+  status: HTMLElement,
+  busyText: string,
+  work: () => Promise<string | void>,
+): void {
+  form.addEventListener('submit', (event) => {
+    event.preventDefault();
+    void runTask(status, [...form.querySelectorAll('button')], busyText, work);
+  });
+}
