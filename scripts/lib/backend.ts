@@ -16,6 +16,8 @@ export interface Backend {
 
 export interface BackendOptions {
   quiet?: boolean;
+  /** Start our Firestore + Storage emulators too (default: whenever they are built). */
+  offline?: boolean;
 }
 
 const require = createRequire(import.meta.url);
@@ -46,9 +48,13 @@ export async function startBackend(options: BackendOptions = {}): Promise<Backen
   const ports = localPorts();
   const project = projectId();
   const host = ports.host;
-  const offline = offlineEmulatorsCli();
+  const offline = options.offline === false ? null : offlineEmulatorsCli();
   const releaseLock = await acquireBackendLock();
-  await assertPortsFree(host, [ports.auth, ports.functions, ...(offline ? [ports.firestore, ports.storage] : [])]);
+  await assertPortsFree(host, [
+    ports.auth,
+    ports.functions,
+    ...(offline ? [ports.firestore, ports.storage] : []),
+  ]);
 
   const env: Record<string, string> = {
     GCLOUD_PROJECT: project,
@@ -66,18 +72,27 @@ export async function startBackend(options: BackendOptions = {}): Promise<Backen
     releaseLock();
   };
 
-  try {
-    if (offline) {
-      const child = startProcess(
-        process.execPath,
-        [offline, 'start', '--project', project, '--only', 'firestore,storage', '--functions', `${host}:${ports.functions}`],
-        { label: 'emulators', quiet: options.quiet, cwd: ROOT },
-      );
-      children.push(child);
-      await waitUntilServing(child, 'offline Firestore emulator', host, ports.firestore, 15_000);
-      await waitUntilServing(child, 'offline Storage emulator', host, ports.storage, 15_000);
-    }
+  const startOffline = async (cli: string): Promise<void> => {
+    const child = startProcess(
+      process.execPath,
+      [
+        cli,
+        'start',
+        '--project',
+        project,
+        '--only',
+        'firestore,storage',
+        '--functions',
+        `${host}:${ports.functions}`,
+      ],
+      { label: 'emulators', quiet: options.quiet, cwd: ROOT },
+    );
+    children.push(child);
+    await waitUntilServing(child, 'offline Firestore emulator', host, ports.firestore, 30_000);
+    await waitUntilServing(child, 'offline Storage emulator', host, ports.storage, 30_000);
+  };
 
+  const startFirebase = async (): Promise<void> => {
     let ready = false;
     const output: string[] = [];
     const firebase = startProcess(
@@ -106,6 +121,11 @@ export async function startBackend(options: BackendOptions = {}): Promise<Backen
       },
       120_000,
     );
+  };
+
+  try {
+    // Side by side: functions only reach Firestore and Storage when they run, so neither waits for the other.
+    await Promise.all([offline ? startOffline(offline) : Promise.resolve(), startFirebase()]);
   } catch (error) {
     await stop();
     throw error;

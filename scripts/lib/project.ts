@@ -35,7 +35,9 @@ export function localPorts(): LocalPorts {
 }
 
 export function projectId(): string {
-  const rc = JSON.parse(readFileSync(join(ROOT, '.firebaserc'), 'utf8')) as { projects?: { default?: string } };
+  const rc = JSON.parse(readFileSync(join(ROOT, '.firebaserc'), 'utf8')) as {
+    projects?: { default?: string };
+  };
   const id = process.env.GCLOUD_PROJECT ?? rc.projects?.default;
   if (!id) throw new Error('.firebaserc has no default project');
   return id;
