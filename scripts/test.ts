@@ -8,6 +8,7 @@ import { runCommand } from './lib/processes.js';
 import { ROOT } from './lib/project.js';
 
 const RESULTS = join(ROOT, '.test-results');
+const startedAt = Date.now();
 rmSync(RESULTS, { recursive: true, force: true });
 mkdirSync(RESULTS, { recursive: true });
 
@@ -87,6 +88,16 @@ if (built) {
 
 const summary = `${passed} passed, ${failed} failed`;
 writeFileSync(join(RESULTS, 'summary.txt'), `${summary}\n`);
+writeFileSync(
+  join(RESULTS, 'summary.json'),
+  JSON.stringify({
+    passed,
+    failed,
+    failures,
+    wallSeconds: (Date.now() - startedAt) / 1000,
+    at: new Date().toISOString(),
+  }),
+);
 if (failures.length > 0) console.log(`\nFailed: ${failures.join('; ')}`);
 console.log(`\n${summary}`);
 process.exit(failed > 0 ? 1 : 0);

@@ -11,6 +11,8 @@ export interface Backend {
   ports: LocalPorts;
   /** Variables that point admin SDKs and tools at this backend. */
   env: Record<string, string>;
+  /** Process-group ids of the emulator processes (for measuring their memory). */
+  processGroups(): number[];
   stop(): Promise<void>;
 }
 
@@ -130,7 +132,8 @@ export async function startBackend(options: BackendOptions = {}): Promise<Backen
     await stop();
     throw error;
   }
-  return { projectId: project, ports, env, stop };
+  const processGroups = (): number[] => children.flatMap((c) => (c.pid === undefined ? [] : [c.pid]));
+  return { projectId: project, ports, env, processGroups, stop };
 }
 
 async function waitUntilServing(
