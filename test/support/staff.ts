@@ -1,0 +1,86 @@
+import { randomUUID } from 'node:crypto';
+import { type App, deleteApp, initializeApp } from 'firebase-admin/app';
+import { getAuth } from 'firebase-admin/auth';
+import { FieldValue, getFirestore } from 'firebase-admin/firestore';
+import { localPorts, projectId } from '../../scripts/lib/project.js';
+import { uniqueEmail } from './client.js';
+
+// Ready-made people for browser tests, created with firebase-admin against the emulators:
+// verified members with a profile, and staff with the staff claim and an enrolled SMS factor.
+
+export interface Person {
+  uid: string;
+  email: string;
+  password: string;
+  username: string;
+}
+
+export interface StaffPerson extends Person {
+  phoneNumber: string;
+}
+
+const PASSWORD = 'a long enough password';
+
+export function adminApp(): { app: App; close: () => Promise<void> } {
+  for (const name of ['FIREBASE_AUTH_EMULATOR_HOST', 'FIRESTORE_EMULATOR_HOST']) {
+    if (!process.env[name])
+      throw new Error(`${name} is not set: run this suite through scripts/with-backend.ts`);
+  }
+  const app = initializeApp(
+    { projectId: projectId(), storageBucket: `${projectId()}.appspot.com` },
+    `people-${process.pid}-${randomUUID()}`,
+  );
+  return { app, close: () => deleteApp(app) };
+}
+
+function newUsername(prefix: string): string {
+  return `${prefix}_${Math.random().toString(36).slice(2, 10)}`;
+}
+
+async function writeProfile(app: App, uid: string, username: string): Promise<void> {
+  const db = getFirestore(app);
+  const batch = db.batch();
+  batch.set(db.doc(`users/${uid}`), { username, createdAt: FieldValue.serverTimestamp() });
+  batch.set(db.doc(`usernames/${username}`), { uid });
+  await batch.commit();
+}
+
+export async function createVerifiedMember(app: App): Promise<Person> {
+  const email = uniqueEmail('member');
+  const username = newUsername('member');
+  const user = await getAuth(app).createUser({ email, password: PASSWORD, emailVerified: true });
+  await writeProfile(app, user.uid, username);
+  return { uid: user.uid, email, password: PASSWORD, username };
+}
+
+/** Staff as the admin CLI makes them: staff claim, verified email, and a phone second factor. */
+export async function createStaff(app: App): Promise<StaffPerson> {
+  const email = uniqueEmail('staff');
+  const username = newUsername('staff');
+  const phoneNumber = `+1555${Math.floor(1_000_000 + Math.random() * 8_999_999)}`;
+  const user = await getAuth(app).createUser({
+    email,
+    password: PASSWORD,
+    emailVerified: true,
+    multiFactor: { enrolledFactors: [{ factorId: 'phone', phoneNumber, displayName: 'Work phone' }] },
+  });
+  await getAuth(app).setCustomUserClaims(user.uid, { staff: true });
+  await writeProfile(app, user.uid, username);
+  return { uid: user.uid, email, password: PASSWORD, username, phoneNumber };
+}
+
+/** The newest SMS code the Auth emulator "sent" to a number, waiting for it to appear. */
+export async function smsCodeFor(phoneNumber: string, after = 0, timeoutMs = 15_000): Promise<string> {
+  const ports = localPorts();
+  const url = `http://${ports.host}:${ports.auth}/emulator/v1/projects/${projectId()}/verificationCodes`;
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const body = (await (await fetch(url)).json()) as {
+      verificationCodes?: Array<{ phoneNumber: string; code: string }>;
+    };
+    const codes = (body.verificationCodes ?? []).filter((c) => c.phoneNumber === phoneNumber);
+    if (codes.length > after) return codes.at(-1)!.code;
+    if (Date.now() > deadline) throw new Error(`no SMS code for ${phoneNumber} after ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+}

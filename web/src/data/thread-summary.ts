@@ -1,0 +1,32 @@
+/** One conversation as the staff inbox lists it. */
+export interface ThreadSummary {
+  uid: string;
+  lastMessageAt: Date;
+  lastAuthor: 'member' | 'staff';
+  staffReadAt: Date | null;
+}
+
+interface TimestampLike {
+  toDate(): Date;
+}
+
+function isTimestamp(value: unknown): value is TimestampLike {
+  return !!value && typeof value === 'object' && 'toDate' in value && typeof value.toDate === 'function';
+}
+
+export function parseThread(uid: string, data: Record<string, unknown>): ThreadSummary | undefined {
+  const { lastMessageAt, lastAuthor, staffReadAt } = data;
+  if (!isTimestamp(lastMessageAt) || (lastAuthor !== 'member' && lastAuthor !== 'staff')) return undefined;
+  return {
+    uid,
+    lastMessageAt: lastMessageAt.toDate(),
+    lastAuthor,
+    staffReadAt: isTimestamp(staffReadAt) ? staffReadAt.toDate() : null,
+  };
+}
+
+/** Unread for staff: the member wrote last, after staff last opened the conversation. */
+export function isUnreadForStaff(thread: ThreadSummary): boolean {
+  if (thread.lastAuthor !== 'member') return false;
+  return thread.staffReadAt === null || thread.staffReadAt.getTime() < thread.lastMessageAt.getTime();
+}

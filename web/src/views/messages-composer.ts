@@ -1,0 +1,204 @@
+import { ACCEPT, checkAttachment, formatSize, MAX_ATTACHMENTS } from '../data/attachments.js';
+import { type AttachmentRef, composeMessage, MAX_TEXT_LENGTH } from '../data/compose.js';
+import { type AttachmentState, type IntakeRecord, statusText } from '../data/upload-status.js';
+import { startUpload, type Upload, waitForIntake } from '../data/uploads.js';
+import { h, statusRegion } from '../ui/dom.js';
+import { describeError } from '../ui/errors.js';
+import { progressBar } from '../ui/progress.js';
+
+interface Pending {
+  upload: Upload;
+  readonly state: AttachmentState;
+  row: HTMLElement;
+}
+
+/** Stored and not refused: what goes into the message. A verdict may still be on its way. */
+function isUsable(state: AttachmentState): boolean {
+  if (state.phase === 'checked') return state.record.status === 'accepted';
+  return state.phase === 'checking' || state.phase === 'slow';
+}
+
+export interface ComposerOptions {
+  /** Whose conversation folder the files go to (uploads/{folderUid}/…). */
+  folderUid: string;
+  /** Field ids must be unique on the page. */
+  idPrefix: string;
+  send(text: string, attachments: AttachmentRef[]): Promise<void>;
+  /** Turns a send failure into a sentence. */
+  describe(error: unknown): string;
+}
+
+/**
+ * Writes a message with up to five attachments. Each file starts uploading as soon as it is
+ * chosen, with a progress bar and a Cancel button, then shows the intake's verdict; rejected,
+ * cancelled and failed files are left out of the message.
+ */
+export function messageComposer(options: ComposerOptions): HTMLFormElement {
+  const status = statusRegion();
+  const textId = `${options.idPrefix}-text`;
+  const countId = `${options.idPrefix}-count`;
+  const filesId = `${options.idPrefix}-files`;
+  const text = h('textarea', { id: textId, name: 'text', rows: '4', 'aria-describedby': countId });
+  const count = h(
+    'p',
+    { id: countId, class: 'hint' },
+    `0 / ${MAX_TEXT_LENGTH.toLocaleString('en-US')} characters`,
+  );
+  const files = h('input', { id: filesId, name: 'files', type: 'file', multiple: true, accept: ACCEPT });
+  const list = h('ul', { class: 'pending-attachments', 'aria-label': 'Attachments' });
+  const sendButton = h('button', { type: 'submit' }, 'Send');
+  const form = h(
+    'form',
+    { class: 'stack composer' },
+    h('div', { class: 'field' }, h('label', { for: textId }, 'Message'), text, count),
+    h(
+      'div',
+      { class: 'field' },
+      h('label', { for: filesId }, 'Attach files'),
+      h(
+        'p',
+        { class: 'hint' },
+        `Up to ${MAX_ATTACHMENTS} images (PNG, JPEG, WebP, GIF), PDFs, text files or ZIP archives, 20 MB each.`,
+      ),
+      files,
+    ),
+    list,
+    sendButton,
+    status,
+  );
+
+  const pending: Pending[] = [];
+
+  text.addEventListener('input', () => {
+    const length = text.value.trim().length;
+    count.textContent = `${length.toLocaleString('en-US')} / ${MAX_TEXT_LENGTH.toLocaleString('en-US')} characters`;
+    count.classList.toggle('over', length > MAX_TEXT_LENGTH);
+  });
+
+  const remove = (entry: Pending): void => {
+    pending.splice(pending.indexOf(entry), 1);
+    entry.row.remove();
+  };
+
+  const addFile = (file: File): void => {
+    const active = pending.filter((p) => isUsable(p.state) || p.state.phase === 'uploading').length;
+    const check = checkAttachment(file, active);
+    if (!check.ok) {
+      status.textContent = check.reason;
+      return;
+    }
+    const bar = progressBar(`Upload progress of ${check.fileName}`);
+    const rowStatus = h('span', { class: 'attachment-status', role: 'status', 'aria-live': 'polite' });
+    const action = h(
+      'button',
+      { type: 'button', class: 'secondary', 'aria-label': `Cancel ${check.fileName}` },
+      'Cancel',
+    );
+    const row = h(
+      'li',
+      { class: 'attachment' },
+      h('span', { class: 'attachment-name' }, `${check.fileName} (${formatSize(file.size)})`),
+      bar.element,
+      rowStatus,
+      action,
+    );
+    const name = check.fileName;
+    const box: { state: AttachmentState } = { state: { phase: 'uploading', fraction: 0 } };
+    const show = (state: AttachmentState): void => {
+      box.state = state;
+      rowStatus.textContent = statusText(state);
+      row.dataset.state = state.phase === 'checked' ? state.record.status : state.phase;
+      if (state.phase === 'uploading') bar.set(state.fraction);
+      else bar.element.hidden = true;
+      const verb = state.phase === 'uploading' ? 'Cancel' : 'Remove';
+      action.textContent = verb;
+      action.setAttribute('aria-label', `${verb} ${name}`);
+    };
+    const upload = startUpload(options.folderUid, file, name, check.contentType, (fraction) => {
+      if (box.state.phase === 'uploading') show({ phase: 'uploading', fraction });
+    });
+    const current: Pending = {
+      upload,
+      row,
+      get state() {
+        return box.state;
+      },
+    };
+    show(current.state);
+    pending.push(current);
+    list.append(row);
+
+    action.addEventListener('click', () => {
+      if (current.state.phase === 'uploading') upload.cancel();
+      else remove(current);
+    });
+
+    upload.done
+      .then(
+        () => {
+          show({ phase: 'checking' });
+          return waitForIntake(
+            upload.id,
+            () => row.isConnected,
+            () => show({ phase: 'slow' }),
+          ).then((record?: IntakeRecord) => {
+            if (record) show({ phase: 'checked', record });
+          });
+        },
+        (error: unknown) => {
+          const code = (error as { code?: unknown } | null)?.code;
+          show(
+            code === 'storage/canceled'
+              ? { phase: 'cancelled' }
+              : { phase: 'failed', message: describeError(error) },
+          );
+        },
+      )
+      .catch((error: unknown) => {
+        rowStatus.textContent = describeError(error);
+      });
+  };
+
+  files.addEventListener('change', () => {
+    status.textContent = '';
+    for (const file of Array.from(files.files ?? [])) addFile(file);
+    // Lets the same file be chosen again after a removal.
+    files.value = '';
+  });
+
+  form.addEventListener('submit', (event) => {
+    event.preventDefault();
+    if (pending.some((p) => p.state.phase === 'uploading')) {
+      status.textContent = 'Wait for the uploads to finish, or cancel them.';
+      return;
+    }
+    const usable = pending.filter((p) => isUsable(p.state));
+    const composed = composeMessage(
+      text.value,
+      usable.map((p) => ({ id: p.upload.id, name: p.upload.name })),
+    );
+    if (!composed.ok) {
+      status.textContent = composed.reason;
+      return;
+    }
+    sendButton.disabled = true;
+    status.textContent = 'Sending…';
+    options
+      .send(composed.text, composed.attachments)
+      .then(
+        () => {
+          text.value = '';
+          text.dispatchEvent(new Event('input'));
+          for (const entry of [...pending]) remove(entry);
+          status.textContent = 'Message sent.';
+        },
+        (error: unknown) => {
+          status.textContent = options.describe(error);
+        },
+      )
+      .finally(() => {
+        sendButton.disabled = false;
+      });
+  });
+  return form;
+}
