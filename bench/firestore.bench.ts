@@ -1,0 +1,264 @@
+/**
+ * Firestore emulator benchmarks (issue 4). Run: `npx tsx bench/firestore.bench.ts` after
+ * `npm run build -w @member-portal/emulators`. Everything runs against the built CLI in a child
+ * process, so start-up and memory are those of the real command.
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+import { deleteApp, initializeApp } from 'firebase-admin/app';
+import { type Firestore, getFirestore } from 'firebase-admin/firestore';
+import { type BenchResult, median, report } from './harness.js';
+
+const ROOT = join(import.meta.dirname, '..');
+const CLI = join(ROOT, 'emulators', 'bin', 'offline-emulators.js');
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = createServer();
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const addr = s.address();
+      const port = typeof addr === 'object' && addr ? addr.port : 0;
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+/** CPU time (user + system) consumed so far by a process, in ms. */
+function cpuMs(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  return (Number(fields[11]) + Number(fields[12])) * 10;
+}
+
+/** Bare `node -e 0` start-up on this machine, for context. */
+function nodeBaseline(): Promise<number> {
+  return new Promise((resolve) => {
+    const t0 = performance.now();
+    spawn(process.execPath, ['-e', '0'], { stdio: 'ignore' }).once('exit', () =>
+      resolve(performance.now() - t0),
+    );
+  });
+}
+
+function rssMiB(pid: number): number {
+  const m = /VmRSS:\s+(\d+)\s+kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  return m ? Number(m[1]) / 1024 : Number.NaN;
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+async function startChild(): Promise<{ child: ChildProcess; port: number; readyMs: number }> {
+  const port = await freePort();
+  const t0 = performance.now();
+  const child = spawn(
+    process.execPath,
+    [CLI, 'start', '--only', 'firestore', '--firestore-port', String(port)],
+    {
+      cwd: ROOT,
+      stdio: ['ignore', 'ignore', 'inherit'],
+    },
+  );
+  for (;;) {
+    try {
+      const r = await fetch(`http://127.0.0.1:${port}/`);
+      if (r.status === 200) return { child, port, readyMs: performance.now() - t0 };
+    } catch {
+      // not listening yet
+    }
+    if (performance.now() - t0 > 10_000) throw new Error('emulator did not become ready');
+    await sleep(2);
+  }
+}
+
+async function stopChild(child: ChildProcess): Promise<void> {
+  const done = new Promise((r) => child.once('exit', r));
+  child.kill('SIGINT');
+  await done;
+}
+
+let appSeq = 0;
+function admin(port: number): { db: Firestore; close: () => Promise<void> } {
+  process.env['FIRESTORE_EMULATOR_HOST'] = `127.0.0.1:${port}`;
+  const app = initializeApp({ projectId: 'demo-bench' }, `bench-${appSeq++}`);
+  const db = getFirestore(app);
+  return { db, close: () => deleteApp(app) };
+}
+
+const DOC_TEXT = 'x'.repeat(880);
+function docData(i: number) {
+  return {
+    owner: `user${i % 100}`,
+    n: i,
+    text: DOC_TEXT,
+    tags: ['a', 'b', `t${i % 7}`],
+    at: new Date(1_700_000_000_000 + i),
+  };
+}
+
+async function writeConcurrently(
+  db: Firestore,
+  count: number,
+  offset: number,
+  inFlight: number,
+): Promise<number> {
+  let next = 0;
+  const t0 = performance.now();
+  const worker = async () => {
+    while (next < count) {
+      const i = next++;
+      await db.doc(`items/d${offset + i}`).set(docData(offset + i));
+    }
+  };
+  await Promise.all(Array.from({ length: inFlight }, worker));
+  return count / ((performance.now() - t0) / 1000);
+}
+
+async function main(): Promise<void> {
+  const START_RUNS = 7;
+  const baseline: number[] = [];
+  for (let i = 0; i < START_RUNS; i++) baseline.push(await nodeBaseline());
+  const ready: number[] = [];
+  const idle: number[] = [];
+  const idleAfterGrpc: number[] = [];
+  const firstGrpc: number[] = [];
+  for (let i = 0; i < START_RUNS; i++) {
+    const { child, port, readyMs } = await startChild();
+    ready.push(readyMs);
+    await sleep(500);
+    idle.push(rssMiB(child.pid!));
+    const t0 = performance.now();
+    const { db, close } = admin(port);
+    await db.doc('warm/up').get();
+    firstGrpc.push(readyMs + performance.now() - t0);
+    await sleep(3000);
+    idleAfterGrpc.push(rssMiB(child.pid!));
+    await close();
+    await stopChild(child);
+  }
+
+  const { child, port } = await startChild();
+  const { db, close } = admin(port);
+  const writes: number[] = [];
+  const serverCpu: number[] = [];
+  const N = 10_000;
+  // Three runs of 10,000 / 3 writes each fill the 10,000 documents used below.
+  const per = Math.ceil(N / 3);
+  for (let r = 0; r < 3; r++) {
+    const count = Math.min(per, N - r * per);
+    const c0 = cpuMs(child.pid!);
+    writes.push(await writeConcurrently(db, count, r * per, 100));
+    serverCpu.push((cpuMs(child.pid!) - c0) / count);
+  }
+  // Memory is measured at rest: the CLI runs full GCs after a second without requests.
+  await sleep(3000);
+  const loaded = [rssMiB(child.pid!)];
+
+  const queryRuns: number[] = [];
+  const q = () => db.collection('items').where('owner', '==', 'user42').orderBy('n', 'desc').limit(20).get();
+  const check = await q();
+  if (check.size !== 20 || check.docs[0]?.get('n') !== 9942)
+    throw new Error('query returned unexpected results');
+  for (let r = 0; r < 5; r++) {
+    const samples: number[] = [];
+    for (let i = 0; i < 40; i++) {
+      const t0 = performance.now();
+      await q();
+      samples.push(performance.now() - t0);
+    }
+    queryRuns.push(median(samples));
+  }
+  for (let r = 0; r < 2; r++) {
+    await sleep(3000);
+    loaded.push(rssMiB(child.pid!));
+  }
+  await close();
+  await stopChild(child);
+
+  const results: BenchResult[] = [
+    {
+      name: 'firestore: start to ready',
+      method:
+        'spawn `node emulators/bin/offline-emulators.js start --only firestore`, poll GET / every 2 ms until 200',
+      unit: 'ms',
+      samples: ready,
+      budget: 150,
+      better: 'lower',
+      anchor: 'official emulator ~2.5 s; @firestore-emulator/server ~180 ms',
+    },
+    {
+      name: 'firestore: bare `node -e 0` start (machine baseline)',
+      method: 'spawn `node -e 0` until exit; context for the start-up budget',
+      unit: 'ms',
+      samples: baseline,
+      better: 'lower',
+    },
+    {
+      name: 'firestore: start to first gRPC answer',
+      method: 'as above, then a firebase-admin get(); the gRPC stack loads on the first HTTP/2 connection',
+      unit: 'ms',
+      samples: firstGrpc,
+      better: 'lower',
+    },
+    {
+      name: 'firestore: resident memory idle',
+      method: 'VmRSS of the CLI process 500 ms after ready, no client connected yet',
+      unit: 'MiB',
+      samples: idle,
+      budget: 60,
+      better: 'lower',
+      anchor: 'official emulator 95 MiB; @firestore-emulator/server 59 MiB',
+    },
+    {
+      name: 'firestore: resident memory idle after first gRPC call',
+      method: 'VmRSS 3 s after one firebase-admin get() (gRPC stack loaded)',
+      unit: 'MiB',
+      samples: idleAfterGrpc,
+      better: 'lower',
+    },
+    {
+      name: 'firestore: resident memory after 10,000 ~1 KB documents',
+      method: 'VmRSS 3 s after writing 10,000 documents of ~1 KB via firebase-admin (and after the queries)',
+      unit: 'MiB',
+      samples: loaded,
+      budget: 120,
+      better: 'lower',
+      anchor: 'official emulator 456 MiB after 1,000 docs; @firestore-emulator/server 146 MiB after 10k',
+    },
+    {
+      name: 'firestore: single-document writes/s',
+      method: 'firebase-admin doc().set() of ~1 KB documents, 100 in flight, ~3,333 writes per run',
+      unit: 'writes/s',
+      samples: writes,
+      budget: 3000,
+      better: 'higher',
+      anchor: '@firestore-emulator/server ~530 writes/s',
+    },
+    {
+      name: 'firestore: emulator CPU per write',
+      method: 'CPU time of the emulator process during the write runs / writes (the rest is the SDK)',
+      unit: 'ms',
+      samples: serverCpu,
+      better: 'lower',
+    },
+    {
+      name: 'firestore: equality + orderBy + limit 20 query over 10,000 docs',
+      method:
+        "firebase-admin where('owner','==',…).orderBy('n','desc').limit(20).get(), median of 40 per run",
+      unit: 'ms',
+      samples: queryRuns,
+      budget: 5,
+      better: 'lower',
+      anchor: '@firestore-emulator/server 33 ms',
+    },
+  ];
+  for (const r of results) console.error(`${r.name}: median ${median(r.samples).toFixed(1)} ${r.unit}`);
+  report(results);
+  process.exit(0);
+}
+
+main().catch((e: unknown) => {
+  console.error(e);
+  process.exit(1);
+});

@@ -1,0 +1,312 @@
+/**
+ * `offline-emulators start|exec`: the project's Firestore and Storage emulators, configured like
+ * `firebase emulators:start` from firebase.json (emulator ports, rules files) and .firebaserc
+ * (default project).
+ */
+import { spawn } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import type { EmulatorHandle } from './handle.js';
+
+export interface CliOptions {
+  command: 'start' | 'exec';
+  project?: string;
+  only?: string[];
+  host?: string;
+  firestorePort?: number;
+  storagePort?: number;
+  functions?: string;
+  importDir?: string;
+  exportOnExit?: string;
+  execCommand: string[];
+}
+
+const USAGE = `usage: offline-emulators start [--project ID] [--only firestore,storage] [--host H]
+         [--firestore-port N] [--storage-port N] [--functions HOST:PORT]
+         [--import DIR] [--export-on-exit DIR]
+       offline-emulators exec [same flags] -- CMD [ARGS...]`;
+
+export function parseArgs(argv: string[]): CliOptions {
+  const [command, ...rest] = argv;
+  if (command !== 'start' && command !== 'exec') throw new Error(USAGE);
+  const opts: CliOptions = { command, execCommand: [] };
+  for (let i = 0; i < rest.length; i++) {
+    const arg = rest[i]!;
+    if (arg === '--') {
+      opts.execCommand = rest.slice(i + 1);
+      break;
+    }
+    const eq = arg.indexOf('=');
+    const flag = eq > 0 ? arg.slice(0, eq) : arg;
+    const value = (): string => {
+      const v = eq > 0 ? arg.slice(eq + 1) : rest[++i];
+      if (v === undefined || v === '') throw new Error(`${flag} needs a value\n${USAGE}`);
+      return v;
+    };
+    const port = (): number => {
+      const v = value();
+      const n = Number(v);
+      if (!Number.isInteger(n) || n < 0 || n > 65535) throw new Error(`${flag}: invalid port "${v}"`);
+      return n;
+    };
+    switch (flag) {
+      case '--project':
+        opts.project = value();
+        break;
+      case '--only':
+        opts.only = value()
+          .split(',')
+          .map((s) => s.trim())
+          .filter(Boolean);
+        break;
+      case '--host':
+        opts.host = value();
+        break;
+      case '--firestore-port':
+        opts.firestorePort = port();
+        break;
+      case '--storage-port':
+        opts.storagePort = port();
+        break;
+      case '--functions':
+        opts.functions = value();
+        break;
+      case '--import':
+        opts.importDir = value();
+        break;
+      case '--export-on-exit':
+        opts.exportOnExit = value();
+        break;
+      case '-h':
+      case '--help':
+        throw new Error(USAGE);
+      default:
+        if (command === 'exec' && !arg.startsWith('-')) {
+          opts.execCommand = rest.slice(i);
+          i = rest.length;
+          break;
+        }
+        throw new Error(`unknown option ${arg}\n${USAGE}`);
+    }
+  }
+  for (const name of opts.only ?? []) {
+    if (name !== 'firestore' && name !== 'storage') throw new Error(`--only: unknown emulator "${name}"`);
+  }
+  if (command === 'exec' && opts.execCommand.length === 0) throw new Error(`exec needs a command\n${USAGE}`);
+  return opts;
+}
+
+interface ProjectConfig {
+  root: string;
+  project: string;
+  firestore: { host?: string; port: number; rules?: string };
+  storage: { host?: string; port: number; rules?: string };
+  functions: { host: string; port: number } | null;
+}
+
+type Json = Record<string, unknown>;
+
+function obj(x: unknown): Json {
+  return typeof x === 'object' && x !== null && !Array.isArray(x) ? (x as Json) : {};
+}
+
+/** Reads firebase.json (found by walking up from `cwd`) and .firebaserc beside it. */
+export function loadProjectConfig(cwd: string): ProjectConfig {
+  let dir = resolve(cwd);
+  while (!existsSync(join(dir, 'firebase.json')) && dirname(dir) !== dir) dir = dirname(dir);
+  const has = existsSync(join(dir, 'firebase.json'));
+  const root = has ? dir : resolve(cwd);
+  const fb = has ? obj(JSON.parse(readFileSync(join(root, 'firebase.json'), 'utf8'))) : {};
+  const rcPath = join(root, '.firebaserc');
+  const rc = existsSync(rcPath) ? obj(JSON.parse(readFileSync(rcPath, 'utf8'))) : {};
+  const defaultProject = obj(rc['projects'])['default'];
+  const em = obj(fb['emulators']);
+  const emu = (name: string, port: number) => {
+    const e = obj(em[name]);
+    return {
+      host: typeof e['host'] === 'string' ? e['host'] : undefined,
+      port: typeof e['port'] === 'number' ? e['port'] : port,
+    };
+  };
+  const rulesOf = (name: string): string | undefined => {
+    const section = fb[name];
+    const first = Array.isArray(section) ? obj(section[0]) : obj(section);
+    return typeof first['rules'] === 'string' ? resolve(root, first['rules']) : undefined;
+  };
+  const fn = emu('functions', 5001);
+  return {
+    root,
+    project: typeof defaultProject === 'string' ? defaultProject : 'demo-member-portal',
+    firestore: { ...emu('firestore', 8080), rules: rulesOf('firestore') },
+    storage: { ...emu('storage', 9199), rules: rulesOf('storage') },
+    functions: { host: fn.host ?? '127.0.0.1', port: fn.port },
+  };
+}
+
+function clientHost(host: string): string {
+  if (host === '0.0.0.0' || host === '::') return '127.0.0.1';
+  return host.includes(':') ? `[${host}]` : host;
+}
+
+interface Running {
+  name: 'firestore' | 'storage';
+  handle: EmulatorHandle;
+}
+
+async function startAll(opts: CliOptions, cfg: ProjectConfig): Promise<Running[]> {
+  const only = opts.only ?? ['firestore', 'storage'];
+  const project = opts.project ?? cfg.project;
+  const running: Running[] = [];
+  try {
+    if (only.includes('firestore')) {
+      const { startFirestoreEmulator } = await import('./firestore/index.js');
+      const rulesPath =
+        cfg.firestore.rules && existsSync(cfg.firestore.rules) ? cfg.firestore.rules : undefined;
+      const handle = await startFirestoreEmulator({
+        host: opts.host ?? cfg.firestore.host ?? '127.0.0.1',
+        port: opts.firestorePort ?? cfg.firestore.port,
+        projectId: project,
+        rulesPath,
+        importDir: opts.importDir,
+        idleGc: true,
+      });
+      running.push({ name: 'firestore', handle });
+    }
+    if (only.includes('storage')) {
+      const { startStorageEmulator } = await import('./storage/index.js');
+      const fs = running.find((r) => r.name === 'firestore')?.handle;
+      const rulesPath = cfg.storage.rules && existsSync(cfg.storage.rules) ? cfg.storage.rules : undefined;
+      const handle = await startStorageEmulator({
+        host: opts.host ?? cfg.storage.host ?? '127.0.0.1',
+        port: opts.storagePort ?? cfg.storage.port,
+        projectId: project,
+        rulesPath,
+        importDir: opts.importDir,
+        firestore: fs ? { host: clientHost(fs.host), port: fs.port } : null,
+        functions: parseHostPort(opts.functions) ?? cfg.functions,
+      });
+      running.push({ name: 'storage', handle });
+    }
+  } catch (e) {
+    await stopAll(running, undefined);
+    throw e;
+  }
+  return running;
+}
+
+function parseHostPort(s: string | undefined): { host: string; port: number } | undefined {
+  if (!s) return undefined;
+  const i = s.lastIndexOf(':');
+  const port = Number(s.slice(i + 1));
+  if (i <= 0 || !Number.isInteger(port)) throw new Error(`--functions: expected HOST:PORT, got "${s}"`);
+  return { host: s.slice(0, i), port };
+}
+
+async function stopAll(running: Running[], exportDir: string | undefined): Promise<void> {
+  if (exportDir) {
+    for (const r of running) {
+      await r.handle.exportTo(resolve(exportDir));
+      console.log(`offline-emulators: exported ${r.name} to ${resolve(exportDir, r.name)}`);
+    }
+  }
+  await Promise.all(running.map((r) => r.handle.stop()));
+}
+
+function envFor(running: Running[]): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { ...process.env };
+  for (const r of running) {
+    const hp = `${clientHost(r.handle.host)}:${r.handle.port}`;
+    if (r.name === 'firestore') env['FIRESTORE_EMULATOR_HOST'] = hp;
+    else {
+      env['FIREBASE_STORAGE_EMULATOR_HOST'] = hp;
+      env['STORAGE_EMULATOR_HOST'] = `http://${hp}`;
+    }
+  }
+  return env;
+}
+
+/**
+ * Signals are caught from the very start: a SIGINT that arrives while the emulators are still
+ * starting (the port may already answer `GET /`) must still end in a clean stop and exit 0.
+ */
+function watchSignals(): {
+  received: () => NodeJS.Signals | undefined;
+  next: () => Promise<NodeJS.Signals>;
+  dispose: () => void;
+} {
+  let received: NodeJS.Signals | undefined;
+  const waiters: ((s: NodeJS.Signals) => void)[] = [];
+  const on = (sig: NodeJS.Signals) => () => {
+    received = sig;
+    for (const w of waiters.splice(0)) w(sig);
+  };
+  const onInt = on('SIGINT');
+  const onTerm = on('SIGTERM');
+  process.on('SIGINT', onInt);
+  process.on('SIGTERM', onTerm);
+  return {
+    received: () => received,
+    next: () => new Promise((resolve) => waiters.push(resolve)),
+    dispose: () => {
+      process.off('SIGINT', onInt);
+      process.off('SIGTERM', onTerm);
+    },
+  };
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const opts = parseArgs(argv);
+  const cfg = loadProjectConfig(process.cwd());
+  const project = opts.project ?? cfg.project;
+  const signals = watchSignals();
+  try {
+    const running = await startAll(opts, cfg);
+    for (const r of running) {
+      console.log(
+        `offline-emulators: ${r.name} ready at http://${clientHost(r.handle.host)}:${r.handle.port}`,
+      );
+    }
+    const stop = async (): Promise<void> => {
+      try {
+        await stopAll(running, opts.exportOnExit);
+      } catch (e) {
+        console.error(`offline-emulators: ${e instanceof Error ? e.message : String(e)}`);
+      }
+    };
+    if (opts.command === 'start') {
+      if (!signals.received()) {
+        console.log(`offline-emulators: project ${project}; press Ctrl+C to stop`);
+        await signals.next();
+      }
+      await stop();
+      return 0;
+    }
+    if (signals.received()) {
+      await stop();
+      return 130;
+    }
+    const env = { ...envFor(running), GCLOUD_PROJECT: project };
+    const [cmd, ...args] = opts.execCommand;
+    const child =
+      args.length === 0
+        ? spawn(cmd!, { stdio: 'inherit', env, shell: true })
+        : spawn(cmd!, args, { stdio: 'inherit', env });
+    // Forward Ctrl+C / SIGTERM to the command; we stop once it exits.
+    const forward = (sig: NodeJS.Signals): void => {
+      child.kill(sig);
+      signals.next().then(forward);
+    };
+    signals.next().then(forward);
+    const code = await new Promise<number>((done) => {
+      child.on('error', (e) => {
+        console.error(`offline-emulators: cannot run ${cmd}: ${e.message}`);
+        done(127);
+      });
+      child.on('exit', (c, sig) => done(c ?? (sig === 'SIGINT' ? 130 : sig ? 143 : 1)));
+    });
+    await stop();
+    return code;
+  } finally {
+    signals.dispose();
+  }
+}

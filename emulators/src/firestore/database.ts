@@ -1,0 +1,348 @@
+/**
+ * One Firestore database (project + database id): the protocol-neutral operations behind both
+ * REST and gRPC. Everything a request needs is computed synchronously after its locks are held,
+ * so a commit is atomic with respect to every other request on the single JS thread.
+ */
+import type { DocumentAccess, FirestoreDocument } from '../rules/api.js';
+import { aggregate, type Aggregation } from './aggregate.js';
+import type { Caller } from './auth.js';
+import { Code, FirestoreError, invalid } from './errors.js';
+import type { ListenHub } from './listen.js';
+import { type DatabaseId, dbRoot, parseResource } from './paths.js';
+import { type FieldRef, project, type Query, runQuery } from './query.js';
+import { checkDocument, checkList, type RulesContext } from './rules-gate.js';
+import { Store, type StoredDoc } from './store.js';
+import { Clock, timestampToDate } from './timestamps.js';
+import { TransactionManager, type Txn } from './transactions.js';
+import type { Fields, Value } from './values.js';
+import { applyWrite, checkPrecondition, describeMask, type WriteOp } from './writes.js';
+
+export interface DocJson {
+  name: string;
+  fields: Fields;
+  createTime: string;
+  updateTime: string;
+}
+
+export interface WriteResultJson {
+  updateTime: string;
+  transformResults: Value[];
+}
+
+export interface CommitResult {
+  commitTime: string;
+  writeResults: WriteResultJson[];
+}
+
+export interface Change {
+  path: string;
+  doc: StoredDoc | undefined;
+}
+
+export type TxnSelector =
+  { transaction: string } | { newTransaction: { readOnly: boolean; retryTransaction?: string } } | undefined;
+
+export interface ReadResult<T> {
+  items: T;
+  readTime: string;
+  /** Set when the request began a transaction. */
+  transaction?: string;
+}
+
+export type BatchGetItem = { found: DocJson } | { missing: string };
+
+export class Database {
+  readonly store = new Store();
+  readonly txns = new TransactionManager();
+  readonly clock = new Clock();
+  readonly root: string;
+  readonly docsRoot: string;
+  listeners?: ListenHub;
+
+  constructor(
+    readonly id: DatabaseId,
+    private readonly rules: () => RulesContext,
+  ) {
+    this.root = dbRoot(id);
+    this.docsRoot = `${this.root}/documents`;
+  }
+
+  toJson(doc: StoredDoc, select?: FieldRef[]): DocJson {
+    return {
+      name: `${this.docsRoot}/${doc.path}`,
+      fields: project(doc.fields, select),
+      createTime: doc.createTime,
+      updateTime: doc.updateTime,
+    };
+  }
+
+  private rulesDoc(path: string, doc: StoredDoc | Fields | undefined | null): FirestoreDocument | null {
+    if (!doc) return null;
+    const fields = 'path' in doc && 'updateTime' in doc ? (doc as StoredDoc).fields : (doc as Fields);
+    return { name: `${this.docsRoot}/${path}`, fields };
+  }
+
+  /** Resolves an absolute rules path (`/databases/d/documents/a/b`) against this database. */
+  private relFromRulesPath(p: string): string | undefined {
+    const m = /^\/databases\/[^/]+\/documents\/(.+)$/.exec(p);
+    const rel = m?.[1];
+    if (!rel || rel.split('/').length % 2 !== 0) return undefined;
+    return rel;
+  }
+
+  documentAccess(overlay?: Map<string, Fields | null>): DocumentAccess {
+    return {
+      get: (p) => {
+        const rel = this.relFromRulesPath(p);
+        return rel === undefined ? null : this.rulesDoc(rel, this.store.get(rel));
+      },
+      getAfter: (p) => {
+        const rel = this.relFromRulesPath(p);
+        if (rel === undefined) return null;
+        if (overlay?.has(rel)) return this.rulesDoc(rel, overlay.get(rel));
+        return this.rulesDoc(rel, this.store.get(rel));
+      },
+    };
+  }
+
+  private resolveTxn(sel: TxnSelector): { txn?: Txn; began: boolean } {
+    if (!sel) return { began: false };
+    if ('transaction' in sel) return { txn: this.txns.get(sel.transaction), began: false };
+    return {
+      txn: this.txns.begin(sel.newTransaction.readOnly, sel.newTransaction.retryTransaction),
+      began: true,
+    };
+  }
+
+  beginTransaction(readOnly: boolean, retryOf?: string): string {
+    return this.txns.begin(readOnly, retryOf).id;
+  }
+
+  rollback(id: string): void {
+    const txn = this.txns.get(id);
+    this.txns.finish(txn);
+  }
+
+  async batchGet(
+    caller: Caller,
+    names: { name: string; path: string }[],
+    sel: TxnSelector,
+    select?: FieldRef[],
+  ): Promise<ReadResult<BatchGetItem[]>> {
+    if (names.length > 1000) throw invalid('batchGet supports at most 1000 documents.');
+    const { txn, began } = this.resolveTxn(sel);
+    try {
+      if (txn) for (const n of names) await this.txns.lock(txn, n.path);
+      const time = new Date();
+      const access = this.documentAccess();
+      const items: BatchGetItem[] = [];
+      for (const n of names) {
+        const doc = this.store.get(n.path);
+        checkDocument(this.rules(), caller, {
+          method: 'get',
+          docPath: n.path,
+          resource: this.rulesDoc(n.path, doc),
+          documents: access,
+          accessLimit: 10,
+          time,
+        });
+        if (txn && !txn.reads.has(n.path)) txn.reads.set(n.path, doc?.updateTime ?? '');
+        items.push(doc ? { found: this.toJson(doc, select) } : { missing: n.name });
+      }
+      return { items, readTime: this.clock.now(), transaction: began ? txn?.id : undefined };
+    } catch (e) {
+      if (txn && began) this.txns.finish(txn);
+      throw e;
+    }
+  }
+
+  async runQuery(caller: Caller, q: Query, sel: TxnSelector): Promise<ReadResult<StoredDoc[]>> {
+    const { txn, began } = this.resolveTxn(sel);
+    try {
+      checkList(this.rules(), caller, q, this.documentAccess(), new Date());
+      let docs = runQuery(q, this.store, this.docsRoot);
+      if (txn && !txn.readOnly) {
+        for (const d of docs) await this.txns.lock(txn, d.path);
+        // Locks may have waited; re-run so the result reflects the locked versions.
+        docs = runQuery(q, this.store, this.docsRoot);
+      }
+      if (txn) for (const d of docs) if (!txn.reads.has(d.path)) txn.reads.set(d.path, d.updateTime);
+      return { items: docs, readTime: this.clock.now(), transaction: began ? txn?.id : undefined };
+    } catch (e) {
+      if (txn && began) this.txns.finish(txn);
+      throw e;
+    }
+  }
+
+  async runAggregation(
+    caller: Caller,
+    q: Query,
+    aggregations: Aggregation[],
+    sel: TxnSelector,
+  ): Promise<ReadResult<Fields>> {
+    const r = await this.runQuery(caller, q, sel);
+    return { ...r, items: aggregate(r.items, aggregations) };
+  }
+
+  /** Applies writes atomically; with a transaction, validates its reads first. */
+  commit(caller: Caller, writes: WriteOp[], transaction?: string): CommitResult {
+    const txn = transaction ? this.txns.get(transaction) : undefined;
+    try {
+      if (txn?.readOnly && writes.length > 0) throw invalid('Cannot write in a read-only transaction.');
+      if (txn) {
+        for (const [path, version] of txn.reads) {
+          if ((this.store.get(path)?.updateTime ?? '') !== version) {
+            throw new FirestoreError(
+              Code.ABORTED,
+              `Transaction aborted: ${this.docsRoot}/${path} changed after the transaction read it.`,
+            );
+          }
+        }
+      }
+      const result = this.applyBatch(caller, writes);
+      return result;
+    } finally {
+      if (txn) this.txns.finish(txn);
+    }
+  }
+
+  /** Validates and applies one atomic batch of writes. */
+  applyBatch(caller: Caller, writes: WriteOp[]): CommitResult {
+    if (writes.length > 500) throw invalid('A commit may contain at most 500 writes.');
+    const commitTime = this.clock.next();
+    const overlay = new Map<string, Fields | null>();
+    const before = new Map<string, StoredDoc | undefined>();
+    const results: WriteResultJson[] = [];
+    const stateOf = (path: string): StoredDoc | undefined => {
+      if (overlay.has(path)) {
+        const f = overlay.get(path);
+        if (!f) return undefined;
+        const prev = before.get(path);
+        return { path, fields: f, createTime: prev?.createTime ?? commitTime, updateTime: commitTime };
+      }
+      return this.store.get(path);
+    };
+    for (const op of writes) {
+      if (op.resource.db.project !== this.id.project || op.resource.db.database !== this.id.database) {
+        throw invalid(`Document ${op.name} is not in database ${this.root}.`);
+      }
+      const current = stateOf(op.path);
+      checkPrecondition(op, current);
+      const applied = applyWrite(op, current?.fields, commitTime);
+      if (!before.has(op.path)) before.set(op.path, this.store.get(op.path));
+      if (applied.fields !== undefined) overlay.set(op.path, applied.fields);
+      results.push({ updateTime: commitTime, transformResults: applied.transformResults });
+    }
+    const rules = this.rules();
+    if (!caller.owner) {
+      const access = this.documentAccess(overlay);
+      const time = timestampToDate(commitTime);
+      const accessLimit = writes.length > 1 ? 20 : 10;
+      for (const op of writes) {
+        if (op.kind === 'verify') continue;
+        const prev = this.store.get(op.path);
+        const after = overlay.get(op.path);
+        checkDocument(rules, caller, {
+          method: op.kind === 'delete' ? 'delete' : prev ? 'update' : 'create',
+          docPath: op.path,
+          resource: this.rulesDoc(op.path, prev),
+          requestResource: after ? this.rulesDoc(op.path, after) : null,
+          documents: access,
+          accessLimit,
+          time,
+          writeFields:
+            op.kind === 'update' && prev
+              ? op.mask
+                ? describeMask(op)
+                : Object.keys(op.fields ?? {})
+              : undefined,
+        });
+      }
+    }
+    const changes: Change[] = [];
+    for (const [path, fields] of overlay) {
+      const prev = before.get(path);
+      if (fields === null) {
+        if (this.store.delete(path)) changes.push({ path, doc: undefined });
+        continue;
+      }
+      const doc: StoredDoc = {
+        path,
+        fields,
+        createTime: prev?.createTime ?? commitTime,
+        updateTime: commitTime,
+      };
+      this.store.put(doc);
+      changes.push({ path, doc });
+    }
+    if (changes.length) this.listeners?.onChanges(this, changes, commitTime);
+    return { commitTime, writeResults: results };
+  }
+
+  rulesContext(): RulesContext {
+    return this.rules();
+  }
+
+  /** Runs a query for a new listen target, enforcing list rules. */
+  queryForListen(caller: Caller, q: Query): StoredDoc[] {
+    checkList(this.rules(), caller, q, this.documentAccess(), new Date());
+    return runQuery(q, this.store, this.docsRoot);
+  }
+
+  listCollectionIds(caller: Caller, parentPath: string): string[] {
+    if (!caller.owner) {
+      throw new FirestoreError(
+        Code.PERMISSION_DENIED,
+        'PERMISSION_DENIED: listCollectionIds requires admin access.',
+      );
+    }
+    return this.store.collectionIds(parentPath);
+  }
+
+  listDocuments(
+    caller: Caller,
+    q: Query,
+    opts: { showMissing: boolean; pageSize?: number; pageToken?: string },
+  ): { docs: DocJson[]; nextPageToken?: string } {
+    checkList(this.rules(), caller, q, this.documentAccess(), new Date());
+    const coll = q.parent === '' ? q.collectionId : `${q.parent}/${q.collectionId}`;
+    const all: DocJson[] = runQuery(q, this.store, this.docsRoot).map((d) => this.toJson(d, q.select));
+    if (opts.showMissing) {
+      for (const id of this.store.missingDocIds(coll)) {
+        all.push({ name: `${this.docsRoot}/${coll}/${id}`, fields: {}, createTime: '', updateTime: '' });
+      }
+      all.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    }
+    const start = opts.pageToken
+      ? Number.parseInt(Buffer.from(opts.pageToken, 'base64').toString(), 10) || 0
+      : 0;
+    const size = opts.pageSize && opts.pageSize > 0 ? opts.pageSize : all.length;
+    const docs = all.slice(start, start + size);
+    const next = start + size < all.length ? Buffer.from(String(start + size)).toString('base64') : undefined;
+    return { docs, nextPageToken: next };
+  }
+
+  /** Removes every document (rules-unit-testing clearFirestore); listeners see the deletions. */
+  clear(): void {
+    const changes: Change[] = [];
+    for (const d of this.store.allDocs()) changes.push({ path: d.path, doc: undefined });
+    this.store.clear();
+    if (changes.length) this.listeners?.onChanges(this, changes, this.clock.next());
+  }
+
+  /** Loads a document as-is (import). */
+  load(doc: StoredDoc): void {
+    this.store.put(doc);
+  }
+
+  dispose(): void {
+    this.txns.dispose();
+  }
+}
+
+/** Parses a parent resource into its db id and document path ('' = root). */
+export function parentPath(name: unknown): { db: DatabaseId; path: string } {
+  const r = parseResource(name);
+  if (r.segments.length % 2 !== 0) throw invalid(`Invalid parent: "${String(name)}".`);
+  return { db: r.db, path: r.segments.join('/') };
+}

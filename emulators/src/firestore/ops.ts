@@ -1,0 +1,263 @@
+/**
+ * The RPCs of google.firestore.v1.Firestore (google/firestore/v1/firestore.proto) on the
+ * protocol-neutral core. Requests and responses are JSON-like objects in the REST shape; the
+ * transports only encode and decode leaves (see codec.ts).
+ */
+import { type Aggregation, parseAggregations } from './aggregate.js';
+import type { Caller } from './auth.js';
+import { type Codec, isRecord } from './codec.js';
+import { type BatchGetItem, type Database, type DocJson, parentPath, type TxnSelector } from './database.js';
+import type { FirestoreEmulatorCore } from './emulator.js';
+import { invalid, toFirestoreError } from './errors.js';
+import { type DatabaseId, documentName, parseDocumentName, parseFieldPath, parseResource } from './paths.js';
+import { type FieldRef, parseQuery } from './query.js';
+import type { Fields, Value } from './values.js';
+import { parseWrite, type WriteOp } from './writes.js';
+
+export function databaseOf(core: FirestoreEmulatorCore, name: unknown): Database {
+  const r = parseResource(name, false);
+  return core.db(r.db);
+}
+
+function sameDb(a: DatabaseId, b: DatabaseId): boolean {
+  return a.project === b.project && a.database === b.database;
+}
+
+function txnSelector(req: Record<string, unknown>): TxnSelector {
+  const t = req['transaction'];
+  if (typeof t === 'string' && t !== '') return { transaction: t };
+  const n = req['newTransaction'];
+  if (isRecord(n)) {
+    const rw = n['readWrite'];
+    const retry =
+      isRecord(rw) && typeof rw['retryTransaction'] === 'string' ? rw['retryTransaction'] : undefined;
+    return { newTransaction: { readOnly: isRecord(n['readOnly']), retryTransaction: retry || undefined } };
+  }
+  return undefined;
+}
+
+function maskOf(raw: unknown): FieldRef[] | undefined {
+  if (!isRecord(raw)) return undefined;
+  const paths = raw['fieldPaths'] ?? [];
+  if (!Array.isArray(paths)) throw invalid('mask.fieldPaths must be an array.');
+  return paths.map((p) => ({ path: parseFieldPath(p), text: String(p), isName: false }));
+}
+
+function body(req: unknown): Record<string, unknown> {
+  if (!isRecord(req)) throw invalid('Request body must be a JSON object.');
+  return req;
+}
+
+export type BatchGetResponse = ({ found: DocJson } | { missing: string }) & {
+  readTime: string;
+  transaction?: string;
+};
+
+export async function batchGet(
+  core: FirestoreEmulatorCore,
+  caller: Caller,
+  database: string,
+  raw: unknown,
+): Promise<BatchGetResponse[]> {
+  const req = body(raw);
+  const db = databaseOf(core, database);
+  const docs = req['documents'] ?? [];
+  if (!Array.isArray(docs)) throw invalid('documents must be an array.');
+  const names = docs.map((n) => {
+    const r = parseDocumentName(n);
+    if (!sameDb(r.db, db.id)) throw invalid(`Document ${String(n)} is not in ${db.root}.`);
+    return { name: documentName(r.db, r.segments), path: r.segments.join('/') };
+  });
+  const res = await db.batchGet(caller, names, txnSelector(req), maskOf(req['mask']));
+  return res.items.map((item: BatchGetItem, i) => ({
+    ...item,
+    readTime: res.readTime,
+    ...(i === 0 && res.transaction ? { transaction: res.transaction } : {}),
+  }));
+}
+
+export interface RunQueryResponse {
+  document?: DocJson;
+  readTime: string;
+  transaction?: string;
+  skippedResults?: number;
+}
+
+export async function runQuery(
+  core: FirestoreEmulatorCore,
+  caller: Caller,
+  codec: Codec,
+  parent: string,
+  raw: unknown,
+): Promise<RunQueryResponse[]> {
+  const req = body(raw);
+  const p = parentPath(parent);
+  const db = core.db(p.db);
+  const q = parseQuery(p.path, req['structuredQuery'], codec);
+  const res = await db.runQuery(caller, q, txnSelector(req));
+  const out: RunQueryResponse[] = res.items.map((d) => ({
+    document: db.toJson(d, q.select),
+    readTime: res.readTime,
+  }));
+  if (out.length === 0) out.push({ readTime: res.readTime });
+  if (res.transaction) out[0]!.transaction = res.transaction;
+  return out;
+}
+
+export interface AggregationResponse {
+  result: { aggregateFields: Fields };
+  readTime: string;
+  transaction?: string;
+}
+
+export async function runAggregationQuery(
+  core: FirestoreEmulatorCore,
+  caller: Caller,
+  codec: Codec,
+  parent: string,
+  raw: unknown,
+): Promise<AggregationResponse[]> {
+  const req = body(raw);
+  const p = parentPath(parent);
+  const db = core.db(p.db);
+  const saq = req['structuredAggregationQuery'];
+  if (!isRecord(saq)) throw invalid('structuredAggregationQuery is required.');
+  const q = parseQuery(p.path, saq['structuredQuery'], codec);
+  const aggs: Aggregation[] = parseAggregations(saq['aggregations'], codec);
+  const res = await db.runAggregation(caller, q, aggs, txnSelector(req));
+  const r: AggregationResponse = { result: { aggregateFields: res.items }, readTime: res.readTime };
+  if (res.transaction) r.transaction = res.transaction;
+  return [r];
+}
+
+function parseWrites(raw: unknown, codec: Codec, db: Database): WriteOp[] {
+  const writes = raw ?? [];
+  if (!Array.isArray(writes)) throw invalid('writes must be an array.');
+  return writes.map((w) => {
+    const op = parseWrite(w, codec);
+    if (!sameDb(op.resource.db, db.id)) throw invalid(`Document ${op.name} is not in ${db.root}.`);
+    return op;
+  });
+}
+
+export interface CommitResponse {
+  commitTime: string;
+  writeResults: { updateTime: string; transformResults: Value[] }[];
+}
+
+export function commit(
+  core: FirestoreEmulatorCore,
+  caller: Caller,
+  codec: Codec,
+  database: string,
+  raw: unknown,
+): CommitResponse {
+  const req = body(raw);
+  const db = databaseOf(core, database);
+  const writes = parseWrites(req['writes'], codec, db);
+  const t = req['transaction'];
+  return db.commit(caller, writes, typeof t === 'string' && t !== '' ? t : undefined);
+}
+
+export interface BatchWriteResponse {
+  writeResults: ({ updateTime: string; transformResults: Value[] } | Record<string, never>)[];
+  status: { code: number; message: string }[];
+}
+
+/** Non-atomic: each write succeeds or fails on its own (firestore.proto BatchWrite). */
+export function batchWrite(
+  core: FirestoreEmulatorCore,
+  caller: Caller,
+  codec: Codec,
+  database: string,
+  raw: unknown,
+): BatchWriteResponse {
+  const req = body(raw);
+  const db = databaseOf(core, database);
+  const writes = parseWrites(req['writes'], codec, db);
+  const seen = new Set<string>();
+  for (const w of writes) {
+    if (seen.has(w.path)) throw invalid(`BatchWrite contains more than one write to ${w.name}.`);
+    seen.add(w.path);
+  }
+  const out: BatchWriteResponse = { writeResults: [], status: [] };
+  for (const w of writes) {
+    try {
+      const r = db.applyBatch(caller, [w]);
+      out.writeResults.push(r.writeResults[0]!);
+      out.status.push({ code: 0, message: '' });
+    } catch (e) {
+      const err = toFirestoreError(e);
+      out.writeResults.push({});
+      out.status.push({ code: err.code, message: err.message });
+    }
+  }
+  return out;
+}
+
+export function beginTransaction(
+  core: FirestoreEmulatorCore,
+  database: string,
+  raw: unknown,
+): { transaction: string } {
+  const req = raw === undefined || raw === null ? {} : body(raw);
+  const db = databaseOf(core, database);
+  const o = req['options'];
+  const readOnly = isRecord(o) && isRecord(o['readOnly']);
+  const rw = isRecord(o) ? o['readWrite'] : undefined;
+  const retry =
+    isRecord(rw) && typeof rw['retryTransaction'] === 'string' ? rw['retryTransaction'] : undefined;
+  return { transaction: db.beginTransaction(readOnly, retry || undefined) };
+}
+
+export function rollback(core: FirestoreEmulatorCore, database: string, raw: unknown): Record<string, never> {
+  const req = body(raw);
+  const db = databaseOf(core, database);
+  const t = req['transaction'];
+  if (typeof t !== 'string' || t === '') throw invalid('transaction is required.');
+  db.rollback(t);
+  return {};
+}
+
+export function listCollectionIds(
+  core: FirestoreEmulatorCore,
+  caller: Caller,
+  parent: string,
+  raw: unknown,
+): { collectionIds: string[]; nextPageToken: string } {
+  const req = raw === undefined || raw === null ? {} : body(raw);
+  const p = parentPath(parent);
+  const ids = core.db(p.db).listCollectionIds(caller, p.path);
+  const size = Number(req['pageSize'] ?? 0);
+  const start =
+    typeof req['pageToken'] === 'string' && req['pageToken'] !== ''
+      ? Number(Buffer.from(req['pageToken'], 'base64').toString()) || 0
+      : 0;
+  const end = size > 0 ? start + size : ids.length;
+  return {
+    collectionIds: ids.slice(start, end),
+    nextPageToken: end < ids.length ? Buffer.from(String(end)).toString('base64') : '',
+  };
+}
+
+export function listDocuments(
+  core: FirestoreEmulatorCore,
+  caller: Caller,
+  codec: Codec,
+  parent: string,
+  collectionId: string,
+  req: Record<string, unknown>,
+): { documents: DocJson[]; nextPageToken: string } {
+  const p = parentPath(parent);
+  const db = core.db(p.db);
+  const mask = maskOf(req['mask']);
+  const structured: Record<string, unknown> = { from: [{ collectionId }] };
+  const q = parseQuery(p.path, structured, codec);
+  q.select = mask;
+  const r = db.listDocuments(caller, q, {
+    showMissing: req['showMissing'] === true || req['showMissing'] === 'true',
+    pageSize: Number(req['pageSize'] ?? 0) || undefined,
+    pageToken: typeof req['pageToken'] === 'string' ? req['pageToken'] : undefined,
+  });
+  return { documents: r.docs, nextPageToken: r.nextPageToken ?? '' };
+}

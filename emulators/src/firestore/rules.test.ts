@@ -1,0 +1,208 @@
+/**
+ * Security Rules enforcement through @firebase/rules-unit-testing (full SDK over gRPC, 'owner'
+ * bypass, PUT …:securityRules, DELETE …/documents) and over REST with Auth-emulator style tokens.
+ */
+import {
+  assertFails,
+  assertSucceeds,
+  initializeTestEnvironment,
+  type RulesTestEnvironment,
+} from '@firebase/rules-unit-testing';
+import {
+  collection,
+  deleteDoc,
+  doc,
+  getDoc,
+  getDocs,
+  query,
+  serverTimestamp,
+  setDoc,
+  setLogLevel,
+  updateDoc,
+  where,
+  writeBatch,
+} from 'firebase/firestore';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { FirestoreEmulatorHandle } from './index.js';
+import { docsUrl, mockIdToken, rest, startTestEmulator } from './test-support/clients.js';
+
+const RULES = `rules_version = '2';
+service cloud.firestore {
+  match /databases/{database}/documents {
+    match /users/{uid} {
+      allow read: if request.auth != null && request.auth.uid == uid;
+      allow create: if request.auth.uid == uid && request.resource.data.name is string;
+      allow update: if request.auth.uid == uid
+        && request.resource.data.diff(resource.data).affectedKeys().hasOnly(['name']);
+    }
+    match /posts/{id} {
+      allow get: if true;
+      allow list: if resource.data.owner == request.auth.uid;
+      allow create: if request.resource.data.owner == request.auth.uid
+        && request.resource.data.createdAt == request.time;
+    }
+    match /rooms/{room} {
+      allow create: if getAfter(/databases/$(database)/documents/roomIndex/$(room)).data.open == true;
+    }
+    match /roomIndex/{room} {
+      allow create: if request.auth != null;
+    }
+    match /staffOnly/{id} {
+      allow read: if request.auth.token.staff == true;
+    }
+  }
+}
+`;
+
+let h: FirestoreEmulatorHandle;
+let env: RulesTestEnvironment;
+
+beforeAll(async () => {
+  setLogLevel('silent');
+  h = await startTestEmulator({ projectId: 'demo-rules' });
+  env = await initializeTestEnvironment({
+    projectId: 'demo-rules',
+    firestore: { host: '127.0.0.1', port: h.port, rules: RULES },
+  });
+});
+
+afterAll(async () => {
+  await env.cleanup();
+  await h.stop();
+});
+
+describe('rules-unit-testing', { timeout: 30_000 }, () => {
+  it('allows owners and denies others for get, create and update', async () => {
+    const alice = env.authenticatedContext('alice').firestore();
+    const bob = env.authenticatedContext('bob').firestore();
+    await assertSucceeds(setDoc(doc(alice, 'users/alice'), { name: 'Alice', role: 'member' }));
+    await assertFails(setDoc(doc(alice, 'users/bob'), { name: 'Bob' }));
+    await assertFails(setDoc(doc(bob, 'users/bob'), { name: 42 }));
+    await assertSucceeds(getDoc(doc(alice, 'users/alice')));
+    await assertFails(getDoc(doc(bob, 'users/alice')));
+    await assertFails(getDoc(doc(env.unauthenticatedContext().firestore(), 'users/alice')));
+    await assertSucceeds(updateDoc(doc(alice, 'users/alice'), { name: 'Alicia' }));
+    // No delete rule: denied even for the owner of the document.
+    await assertFails(deleteDoc(doc(alice, 'users/alice')));
+    const err = await assertFails(updateDoc(doc(alice, 'users/alice'), { role: 'admin' }));
+    expect(String((err as Error).message)).toContain('/databases/(default)/documents/users/alice');
+    expect(String((err as Error).message)).toContain("'update'");
+  });
+
+  it('checks list queries against their constraints (rules are not filters)', async () => {
+    await env.withSecurityRulesDisabled(async (ctx) => {
+      await setDoc(doc(ctx.firestore(), 'posts/p1'), { owner: 'alice', text: 'a' });
+      await setDoc(doc(ctx.firestore(), 'posts/p2'), { owner: 'bob', text: 'b' });
+    });
+    const alice = env.authenticatedContext('alice').firestore();
+    const mine = await assertSucceeds(
+      getDocs(query(collection(alice, 'posts'), where('owner', '==', 'alice'))),
+    );
+    expect(mine.docs.map((d) => d.id)).toEqual(['p1']);
+    await assertFails(getDocs(collection(alice, 'posts')));
+    await assertFails(getDocs(query(collection(alice, 'posts'), where('owner', '==', 'bob'))));
+  });
+
+  it('gives request.resource the server timestamp equal to request.time', async () => {
+    const alice = env.authenticatedContext('alice').firestore();
+    await assertSucceeds(setDoc(doc(alice, 'posts/p3'), { owner: 'alice', createdAt: serverTimestamp() }));
+    await assertFails(setDoc(doc(alice, 'posts/p4'), { owner: 'alice', createdAt: new Date(0) }));
+  });
+
+  it('lets getAfter see the other writes of the same batch', async () => {
+    const alice = env.authenticatedContext('alice').firestore();
+    await assertFails(setDoc(doc(alice, 'rooms/r1'), { title: 'x' }));
+    const batch = writeBatch(alice);
+    batch.set(doc(alice, 'roomIndex/r1'), { open: true });
+    batch.set(doc(alice, 'rooms/r1'), { title: 'x' });
+    await assertSucceeds(batch.commit());
+  });
+
+  it('bypasses rules for the owner and clears data', async () => {
+    await env.withSecurityRulesDisabled(async (ctx) => {
+      await setDoc(doc(ctx.firestore(), 'locked/x'), { v: 1 });
+      expect((await getDoc(doc(ctx.firestore(), 'locked/x'))).get('v')).toBe(1);
+    });
+    await env.clearFirestore();
+    await env.withSecurityRulesDisabled(async (ctx) => {
+      expect((await getDoc(doc(ctx.firestore(), 'locked/x'))).exists()).toBe(false);
+    });
+  });
+});
+
+describe('rules endpoints and tokens', { timeout: 30_000 }, () => {
+  it('rejects bad rules with 400 and the line:column of the error', async () => {
+    const r = await fetch(`${h.url}/emulator/v1/projects/demo-rules-bad:securityRules`, {
+      method: 'PUT',
+      body: JSON.stringify({
+        rules: {
+          files: [
+            {
+              content: "rules_version = '2';\nservice cloud.firestore {\n  match /x { allow read: if ; }\n}",
+            },
+          ],
+        },
+      }),
+    });
+    expect(r.status).toBe(400);
+    expect(await r.text()).toMatch(/L3:\d+/);
+  });
+
+  it('decodes unsigned Auth-emulator ID tokens into request.auth.token', async () => {
+    const name = 'projects/demo-rules/databases/(default)/documents/staffOnly/s1';
+    await rest(
+      `${docsUrl(h)}:commit`,
+      { writes: [{ update: { name, fields: {} } }] },
+      { authorization: 'Bearer owner' },
+    );
+    const staff = mockIdToken({
+      sub: 'st',
+      user_id: 'st',
+      staff: true,
+      firebase: { sign_in_provider: 'password' },
+    });
+    const member = mockIdToken({ sub: 'm', user_id: 'm' });
+    const ok = await rest(
+      `${docsUrl(h)}:batchGet`,
+      { documents: [name] },
+      { authorization: `Bearer ${staff}` },
+    );
+    expect(ok.status).toBe(200);
+    const denied = await rest(
+      `${docsUrl(h)}:batchGet`,
+      { documents: [name] },
+      { authorization: `Bearer ${member}` },
+    );
+    expect(denied.status).toBe(403);
+    expect(denied.json).toMatchObject({ error: { status: 'PERMISSION_DENIED' } });
+    const garbage = await rest(
+      `${docsUrl(h)}:batchGet`,
+      { documents: [name] },
+      { authorization: 'Bearer not-a-jwt' },
+    );
+    expect(garbage.status).toBe(401);
+  });
+
+  it('denies every non-owner request when no rules are loaded', async () => {
+    const bare = await startTestEmulator({ projectId: 'demo-norules' });
+    try {
+      const name = 'projects/demo-norules/databases/(default)/documents/a/b';
+      const user = mockIdToken({ sub: 'u' });
+      const w = await rest(
+        `${docsUrl(bare)}:commit`,
+        { writes: [{ update: { name, fields: {} } }] },
+        { authorization: `Bearer ${user}` },
+      );
+      expect(w.status).toBe(403);
+      expect(JSON.stringify(w.json)).toContain('No security rules are loaded');
+      const o = await rest(
+        `${docsUrl(bare)}:commit`,
+        { writes: [{ update: { name, fields: {} } }] },
+        { authorization: 'Bearer owner' },
+      );
+      expect(o.status).toBe(200);
+    } finally {
+      await bare.stop();
+    }
+  });
+});

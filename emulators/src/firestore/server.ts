@@ -1,0 +1,105 @@
+/**
+ * One TCP port for both protocols, as the official emulator does with FIRESTORE_EMULATOR_HOST:
+ * HTTP/1.1 (REST, emulator endpoints) and cleartext HTTP/2 (gRPC). The first bytes of a connection
+ * decide: the HTTP/2 client preface starts with "PRI * HTTP/2.0" (RFC 9113 §3.4).
+ */
+import { createServer as createHttpServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createServer as createNetServer, type Server, type Socket } from 'node:net';
+import type * as GrpcJs from '@grpc/grpc-js';
+import type { ServiceDefinition, UntypedServiceImplementation } from '@grpc/grpc-js';
+
+const PREFACE = Buffer.from('PRI * HTTP/2.0');
+
+export interface DualServer {
+  server: Server;
+  close(): Promise<void>;
+}
+
+export interface GrpcStack {
+  grpc: typeof GrpcJs;
+  service: ServiceDefinition;
+  impl: UntypedServiceImplementation;
+}
+
+interface Injector {
+  injectConnection(socket: Socket): void;
+  destroy(): void;
+}
+
+/**
+ * The gRPC stack (@grpc/grpc-js, proto-loader and the Firestore protos) costs ~250 ms and ~20 MiB,
+ * so it is loaded when the first HTTP/2 connection arrives (that connection waits for it); an
+ * emulator used only over REST never pays for it.
+ */
+export function createDualServer(
+  rest: (req: IncomingMessage, res: ServerResponse) => void,
+  loadGrpc: () => Promise<GrpcStack>,
+): DualServer & { loadGrpc: () => Promise<void> } {
+  const http = createHttpServer({ keepAliveTimeout: 5_000 }, rest);
+  let grpcServer: { forceShutdown(): void } | undefined;
+  let injector: Injector | undefined;
+  let closed = false;
+  let grpcReady: Promise<void> | undefined;
+  const ensureGrpc = (): Promise<void> => {
+    grpcReady ??= loadGrpc().then(({ grpc, service, impl }) => {
+      const server = new grpc.Server({
+        'grpc.max_receive_message_length': 16 * 1024 * 1024,
+        'grpc.max_send_message_length': 64 * 1024 * 1024,
+      });
+      server.addService(service, impl);
+      grpcServer = server;
+      injector = server.createConnectionInjector(grpc.ServerCredentials.createInsecure()) as Injector;
+      if (closed) {
+        injector.destroy();
+        server.forceShutdown();
+      }
+    });
+    grpcReady.catch((e: unknown) => {
+      process.stderr.write(`firestore emulator: cannot load the gRPC service: ${String(e)}\n`);
+    });
+    return grpcReady;
+  };
+  const sockets = new Set<Socket>();
+  const server = createNetServer({ noDelay: true }, (socket) => {
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+    socket.on('error', () => socket.destroy());
+    socket.once('data', (chunk: Buffer) => {
+      socket.pause();
+      socket.unshift(chunk);
+      const isH2 =
+        chunk.length >= 3 &&
+        chunk
+          .subarray(0, Math.min(chunk.length, PREFACE.length))
+          .equals(PREFACE.subarray(0, Math.min(chunk.length, PREFACE.length)));
+      if (isH2) {
+        ensureGrpc().then(
+          () => {
+            if (closed || !injector) socket.destroy();
+            else {
+              injector.injectConnection(socket);
+              socket.resume();
+            }
+          },
+          () => socket.destroy(),
+        );
+        return;
+      }
+      http.emit('connection', socket);
+      process.nextTick(() => socket.resume());
+    });
+  });
+  return {
+    server,
+    loadGrpc: ensureGrpc,
+    close: () =>
+      new Promise<void>((resolve) => {
+        closed = true;
+        server.close(() => resolve());
+        injector?.destroy();
+        grpcServer?.forceShutdown();
+        http.closeAllConnections();
+        for (const s of sockets) s.destroy();
+      }),
+  };
+}
