@@ -5,12 +5,18 @@ import { startBackend } from './lib/backend.js';
 import { buildBackend } from './lib/build.js';
 import { startProcess, stopProcess } from './lib/processes.js';
 import { ROOT } from './lib/project.js';
+import { seedDemoData } from './seed.js';
 
 console.log('Building functions and emulators…');
 await buildBackend();
 
 console.log('Starting the local backend (first start takes a few seconds)…');
 const backend = await startBackend({ quiet: process.env.BACKEND_LOGS === '0' });
+
+// --- premium: demo data (scripts/seed.ts); a failed seed leaves the app usable, just empty ---
+const seed = await seedDemoData(backend.env, backend.projectId).catch((error: unknown) => ({
+  lines: [`Demo data: seeding failed (${String(error)}).`],
+}));
 
 // Recompile functions on change; the Functions emulator reloads them from functions/lib.
 const functionsWatch = startProcess(
@@ -36,6 +42,8 @@ Member Portal is running.
   Auth emulator       http://${host}:${auth}
   Functions emulator  http://${host}:${functions}
 ${backend.env.FIRESTORE_EMULATOR_HOST ? `  Firestore emulator  http://${host}:${firestore}\n  Storage emulator    http://${host}:${storage}\n` : ''}
+${seed.lines.join('\n')}
+
 Press Ctrl-C to stop.`);
 
 let stopping = false;

@@ -1,0 +1,169 @@
+import { type App, deleteApp } from 'firebase-admin/app';
+import { getAuth } from 'firebase-admin/auth';
+import { getFirestore } from 'firebase-admin/firestore';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  adminApp,
+  createMember,
+  describeRejection,
+  type Member,
+  randomCode,
+  rejection,
+  requireBackendEnv,
+  storeCode,
+} from '../support/premium.js';
+
+// redeemAccessCode through the Functions emulator, against our Firestore emulator's transactions.
+
+let admin: App;
+const members: Member[] = [];
+const DAY = 86_400;
+
+beforeAll(() => {
+  requireBackendEnv();
+  admin = adminApp('redeem');
+});
+afterAll(async () => {
+  await Promise.all(members.splice(0).map((m) => m.close()));
+  if (admin) await deleteApp(admin);
+});
+
+async function member(options: Parameters<typeof createMember>[1] = {}): Promise<Member> {
+  const m = await createMember(admin, options);
+  members.push(m);
+  return m;
+}
+
+async function auditEntries(action: string, subjectOrCodePrefix: { subject?: string; code?: string }) {
+  const snapshot = await getFirestore(admin).collection('audit').where('action', '==', action).get();
+  return snapshot.docs
+    .map((d) => d.data())
+    .filter(
+      (e) =>
+        (subjectOrCodePrefix.subject === undefined || e.subject === subjectOrCodePrefix.subject) &&
+        (subjectOrCodePrefix.code === undefined || e.details?.code === subjectOrCodePrefix.code),
+    );
+}
+
+describe('redeemAccessCode', () => {
+  it(
+    'lets exactly one of 50 concurrent redemptions of a code succeed, with one audit entry',
+    { timeout: 900_000 },
+    async () => {
+      const contenders = await Promise.all(Array.from({ length: 50 }, () => member({ prefix: 'race' })));
+      // The Functions emulator serves each concurrent call from its own process, which must come
+      // up within 30 s; fifty cold starts at once do not on a small, busy machine. So the pool
+      // is grown five processes at a time first, and the race below runs on warm processes.
+      // Malformed input is refused before the rate limit counts anything, so the warm-up costs
+      // the contenders none of their 5 attempts. A warm-up call whose process failed to start
+      // only times out (the next step starts another), so those are tolerated here.
+      const refused = 'functions/invalid-argument: code: That does not look like an access code.';
+      for (let size = 5; size <= contenders.length; size += 5) {
+        const answers = await Promise.all(
+          contenders.slice(0, size).map((m) => rejection(m.call('redeemAccessCode', { code: '!' }, 45_000))),
+        );
+        for (const answer of answers)
+          expect([refused, 'functions/deadline-exceeded: deadline-exceeded']).toContain(answer);
+      }
+      const code = randomCode();
+      const hash = await storeCode(admin, code, { premiumDays: 30 });
+      const started = Math.floor(Date.now() / 1000);
+
+      const results = await Promise.allSettled(contenders.map((m) => m.call('redeemAccessCode', { code })));
+
+      const winners = results.flatMap((r, i) => (r.status === 'fulfilled' ? [contenders[i]!] : []));
+      expect(winners).toHaveLength(1);
+      const losers = results.filter((r) => r.status === 'rejected');
+      expect(losers).toHaveLength(49);
+      for (const loser of losers) {
+        expect(describeRejection((loser as PromiseRejectedResult).reason)).toBe(
+          'functions/failed-precondition: That code has already been used.',
+        );
+      }
+
+      const winner = winners[0]!;
+      const stored = await getFirestore(admin).doc(`accessCodes/${hash}`).get();
+      expect(stored.get('redeemedBy')).toBe(winner.uid);
+      expect(await auditEntries('premium.redeem', { code: hash.slice(0, 12) })).toHaveLength(1);
+
+      // The claim is set, and the member's refreshed token shows it.
+      const claims = (await getAuth(admin).getUser(winner.uid)).customClaims ?? {};
+      expect(claims.premium).toBe(true);
+      expect(claims.premiumUntil).toBeGreaterThanOrEqual(started + 30 * DAY - 5);
+      expect(claims.premiumUntil).toBeLessThanOrEqual(Math.floor(Date.now() / 1000) + 30 * DAY);
+      const before = await winner.user.getIdTokenResult();
+      expect(before.claims.premium).toBeUndefined();
+      await winner.user.getIdToken(true);
+      const after = await winner.user.getIdTokenResult();
+      expect(after.claims.premium).toBe(true);
+      expect(after.claims.premiumUntil).toBe(claims.premiumUntil);
+
+      const profile = await getFirestore(admin).doc(`users/${winner.uid}`).get();
+      expect(profile.get('premium')).toEqual({ active: true, until: claims.premiumUntil, source: 'code' });
+      const loserClaims = await getAuth(admin).getUser(contenders.find((m) => m !== winner)!.uid);
+      expect(loserClaims.customClaims?.premium).toBeUndefined();
+    },
+  );
+
+  it('allows 5 attempts an hour, then answers resource-exhausted even for a valid code', async () => {
+    const m = await member();
+    for (let i = 0; i < 5; i++) {
+      expect(await rejection(m.call('redeemAccessCode', { code: randomCode() }))).toBe(
+        'functions/not-found: That code does not exist. Check it and try again.',
+      );
+    }
+    const code = randomCode();
+    const hash = await storeCode(admin, code);
+    expect(await rejection(m.call('redeemAccessCode', { code }))).toMatch(
+      /^functions\/resource-exhausted: Too many requests\. Try again in (59|60) minutes\.$/,
+    );
+    const limit = await getFirestore(admin).doc(`rateLimits/redeemAccessCode:${m.uid}`).get();
+    expect(limit.get('count')).toBe(5);
+    expect((await getFirestore(admin).doc(`accessCodes/${hash}`).get()).get('redeemedBy')).toBeNull();
+  });
+
+  it('explains expired, unknown and malformed codes', async () => {
+    const m = await member();
+    const expired = randomCode();
+    await storeCode(admin, expired, { expiresInMs: -86_400_000 });
+    const day = new Date(Date.now() - 86_400_000).toISOString().slice(0, 10);
+    expect(await rejection(m.call('redeemAccessCode', { code: expired }))).toBe(
+      `functions/failed-precondition: That code expired on ${day}.`,
+    );
+    expect(await rejection(m.call('redeemAccessCode', { code: randomCode() }))).toBe(
+      'functions/not-found: That code does not exist. Check it and try again.',
+    );
+    expect(await rejection(m.call('redeemAccessCode', { code: 'no!' }))).toBe(
+      'functions/invalid-argument: code: That does not look like an access code.',
+    );
+    expect(await rejection(m.call('redeemAccessCode', {}))).toBe(
+      'functions/invalid-argument: code: Enter an access code.',
+    );
+  });
+
+  it('accepts the code as typed (lower case, spaces), keeps other claims, and grants no end when the code has none', async () => {
+    const m = await member({ claims: { beta: true } });
+    const code = randomCode();
+    await storeCode(admin, code, { premiumDays: null });
+    const typed = ` ${code.slice(0, 4).toLowerCase()} ${code.slice(4, 8)}-${code.slice(8)} `;
+    expect(await m.call('redeemAccessCode', { code: typed })).toEqual({ premium: true, until: null });
+    expect((await getAuth(admin).getUser(m.uid)).customClaims).toEqual({ beta: true, premium: true });
+    // Redeeming again is pointless and does not burn another code.
+    const second = randomCode();
+    const hash = await storeCode(admin, second);
+    expect(await rejection(m.call('redeemAccessCode', { code: second }))).toBe(
+      'functions/failed-precondition: You already have premium access with no end date.',
+    );
+    expect((await getFirestore(admin).doc(`accessCodes/${hash}`).get()).get('redeemedBy')).toBeNull();
+  });
+
+  it('refuses members who have not verified their email', async () => {
+    const m = await member({ verified: false });
+    const code = randomCode();
+    const hash = await storeCode(admin, code);
+    expect(await rejection(m.call('redeemAccessCode', { code }))).toBe(
+      'functions/permission-denied: Verify your email address first.',
+    );
+    expect((await getFirestore(admin).doc(`accessCodes/${hash}`).get()).get('redeemedBy')).toBeNull();
+  });
+});

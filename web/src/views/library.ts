@@ -1,0 +1,178 @@
+import { type ContentItem, fileName, formatSize, listContent } from '../data/library.js';
+import { describeAccess, type PremiumAccess, redeem, refreshAccess } from '../data/premium.js';
+import type { User } from '../firebase/auth.js';
+import { downloadBlob } from '../firebase/downloads.js';
+import { field, formValue, h, statusRegion } from '../ui/dom.js';
+import { describeError } from '../ui/errors.js';
+import { onSubmit } from '../ui/form.js';
+
+const KIND_LABEL: Record<ContentItem['kind'], string> = {
+  video: 'Video',
+  pdf: 'PDF',
+  image: 'Image',
+  text: 'Text',
+  zip: 'Zip archive',
+};
+
+function isDenied(error: unknown): boolean {
+  return !!error && typeof error === 'object' && 'code' in error && error.code === 'storage/unauthorized';
+}
+
+/**
+ * The library: free items for every member, premium items locked until the token carries an
+ * active premium claim. Loaded on demand (dynamic import) so the sign-in page stays small.
+ */
+export function libraryView(user: User, back: () => void): HTMLElement {
+  const accessLine = h('p', { class: 'access-line' });
+  const list = h('ul', { class: 'library-list', 'aria-label': 'Library items' });
+  const pageStatus = statusRegion();
+  const objectUrls: string[] = [];
+  let items: ContentItem[] = [];
+  let access: PremiumAccess = { active: false, until: null, expired: false };
+
+  const codeForm = h(
+    'form',
+    { class: 'redeem-form', 'aria-labelledby': 'redeem-heading' },
+    h('h2', { id: 'redeem-heading' }, 'Redeem a code'),
+    field('Access code', { name: 'code', type: 'text', autocomplete: 'off', maxlength: '64' }),
+    h('button', { type: 'submit' }, 'Redeem'),
+  );
+  const redeemStatus = statusRegion();
+  codeForm.append(redeemStatus);
+  onSubmit(codeForm, redeemStatus, 'Redeeming…', async () => {
+    access = await redeem(user, formValue(codeForm, 'code'));
+    codeForm.reset();
+    render();
+    return `Code accepted. ${describeAccess(access)}`;
+  });
+
+  const focusCode = (): void => {
+    codeForm.querySelector('input')?.focus();
+    codeForm.scrollIntoView({ block: 'nearest' });
+  };
+
+  function render(): void {
+    accessLine.textContent = describeAccess(access);
+    codeForm.hidden = access.active && access.until === null;
+    list.replaceChildren(...items.map(itemView));
+  }
+
+  function itemView(item: ContentItem): HTMLElement {
+    const headingId = `item-${item.id}`;
+    const locked = item.tier === 'premium' && !access.active;
+    const meta = `${KIND_LABEL[item.kind]} · ${formatSize(item.size)} · ${item.tier === 'premium' ? 'Premium' : 'Free'}`;
+    const status = statusRegion();
+    const output = h('div', { class: 'item-output' });
+    const progress = h('progress', { max: String(Math.max(item.size, 1)), value: '0', hidden: true });
+    progress.setAttribute('aria-label', `Downloading ${item.title}`);
+
+    const action = locked
+      ? h('button', { type: 'button', class: 'secondary', onclick: focusCode }, 'Redeem a code to unlock')
+      : h('button', { type: 'button' }, item.kind === 'video' ? 'Play video' : 'Download');
+    if (!locked) action.addEventListener('click', () => void open(item, action, progress, status, output));
+
+    return h(
+      'li',
+      { class: locked ? 'library-item locked' : 'library-item' },
+      h(
+        'article',
+        { 'aria-labelledby': headingId },
+        h('h2', { id: headingId }, locked ? `🔒 ${item.title}` : item.title),
+        h('p', {}, item.description),
+        h('p', { class: 'meta' }, meta),
+        action,
+        progress,
+        status,
+        output,
+      ),
+    );
+  }
+
+  async function open(
+    item: ContentItem,
+    button: HTMLButtonElement,
+    progress: HTMLProgressElement,
+    status: HTMLElement,
+    output: HTMLElement,
+  ): Promise<void> {
+    button.disabled = true;
+    progress.hidden = false;
+    progress.value = 0;
+    status.textContent = `Downloading ${item.title}…`;
+    try {
+      const blob = await downloadBlob(item.storagePath, (loaded, total) => {
+        if (total > 0) progress.max = total;
+        progress.value = loaded;
+      });
+      progress.value = progress.max;
+      const url = URL.createObjectURL(blob);
+      objectUrls.push(url);
+      output.replaceChildren(present(item, blob, url));
+      status.textContent = item.kind === 'video' ? 'Ready to play.' : `Downloaded ${fileName(item)}.`;
+    } catch (error) {
+      progress.hidden = true;
+      if (isDenied(error) && item.tier === 'premium') {
+        // The rules saw no active premium: the claim was revoked or has expired. Show it as locked.
+        access = await refreshAccess(user);
+        render();
+        pageStatus.textContent = `You no longer have access to ${item.title}. ${describeAccess(access)}`;
+        return;
+      }
+      status.textContent = describeError(error);
+    } finally {
+      button.disabled = false;
+    }
+  }
+
+  function present(item: ContentItem, blob: Blob, url: string): HTMLElement {
+    if (item.kind === 'video') {
+      const video = h('video', { controls: true, preload: 'metadata', src: url, playsinline: true });
+      video.setAttribute('aria-label', item.title);
+      return video;
+    }
+    const save = h('a', { href: url, download: fileName(item) }, `Save ${fileName(item)}`);
+    if (item.kind === 'image' && blob.type.startsWith('image/')) {
+      return h('figure', {}, h('img', { src: url, alt: item.description || item.title }), save);
+    }
+    // Hand the file to the browser's download manager straight away, as a "Download" button promises.
+    queueMicrotask(() => save.click());
+    return h('p', {}, save);
+  }
+
+  const section = h(
+    'section',
+    { class: 'card library', 'aria-labelledby': 'library-heading' },
+    h('h1', { id: 'library-heading' }, 'Library'),
+    accessLine,
+    pageStatus,
+    list,
+    codeForm,
+    h(
+      'button',
+      {
+        type: 'button',
+        class: 'secondary',
+        onclick: () => {
+          for (const url of objectUrls.splice(0)) URL.revokeObjectURL(url);
+          back();
+        },
+      },
+      'Back',
+    ),
+  );
+
+  pageStatus.textContent = 'Loading the library…';
+  // A fresh token first: a grant or revocation since sign-in must show here, not at the next hourly refresh.
+  Promise.all([refreshAccess(user), listContent()]).then(
+    ([fresh, loaded]) => {
+      access = fresh;
+      items = loaded;
+      render();
+      pageStatus.textContent = items.length === 0 ? 'The library is empty.' : '';
+    },
+    (error: unknown) => {
+      pageStatus.textContent = describeError(error);
+    },
+  );
+  return section;
+}

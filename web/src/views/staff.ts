@@ -1,0 +1,175 @@
+import { formatDay } from '../data/premium.js';
+import { type AuditRow, loadAudit, loadStaffAccess, optionalDays } from '../data/staff.js';
+import type { User } from '../firebase/auth.js';
+import { createAccessCodes, grantPremium, revokePremium } from '../firebase/premium-calls.js';
+import { field, formValue, h, statusRegion } from '../ui/dom.js';
+import { describeError } from '../ui/errors.js';
+import { onSubmit, runTask } from '../ui/form.js';
+
+function numberField(
+  label: string,
+  name: string,
+  options: { required: boolean; value?: string; max: string },
+) {
+  const wrapper = field(label, { name, type: 'number', inputmode: 'numeric', required: options.required });
+  const input = wrapper.querySelector('input');
+  input?.setAttribute('min', '1');
+  input?.setAttribute('max', options.max);
+  input?.setAttribute('step', '1');
+  if (options.value) input?.setAttribute('value', options.value);
+  return wrapper;
+}
+
+/** The member's email when the account has one, else what staff typed (a username). */
+function whoText(change: { email: string | null }, typed: string): string {
+  return change.email ?? typed;
+}
+
+/** Grant or revoke premium for a member named by username or email. */
+function premiumForm(): HTMLElement {
+  const status = statusRegion();
+  const form = h(
+    'form',
+    { 'aria-labelledby': 'grant-heading' },
+    h('h2', { id: 'grant-heading' }, 'Premium for a member'),
+    field('Member (username or email)', { name: 'member', type: 'text', autocomplete: 'off' }),
+    numberField('Days (empty: no end date)', 'days', { required: false, max: '3650' }),
+    h('button', { type: 'submit', value: 'grant' }, 'Grant premium'),
+    h('button', { type: 'submit', value: 'revoke', class: 'secondary' }, 'Revoke premium'),
+    status,
+  );
+  form.addEventListener('submit', (event) => {
+    event.preventDefault();
+    const submitter = (event as SubmitEvent).submitter as HTMLButtonElement | null;
+    const member = formValue(form, 'member').trim();
+    const buttons = [...form.querySelectorAll('button')];
+    void runTask(status, buttons, 'Working…', async () => {
+      if (submitter?.value === 'revoke') {
+        const change = await revokePremium(member);
+        return `Premium revoked for ${whoText(change, member)}.`;
+      }
+      const change = await grantPremium(member, optionalDays(formValue(form, 'days')));
+      const until = change.until === null ? 'with no end date' : `until ${formatDay(change.until)}`;
+      return `Premium granted to ${whoText(change, member)} ${until}.`;
+    });
+  });
+  return form;
+}
+
+/** Creates codes and shows them once: only their hashes are stored. */
+function codesForm(): HTMLElement {
+  const status = statusRegion();
+  const output = h('div', { class: 'codes-output' });
+  const form = h(
+    'form',
+    { 'aria-labelledby': 'codes-heading' },
+    h('h2', { id: 'codes-heading' }, 'Access codes'),
+    numberField('How many codes', 'count', { required: true, value: '1', max: '100' }),
+    numberField('Valid for (days)', 'validDays', { required: true, value: '30', max: '365' }),
+    numberField('Premium period per code (days, empty: no end date)', 'premiumDays', {
+      required: false,
+      value: '30',
+      max: '3650',
+    }),
+    h('button', { type: 'submit' }, 'Create codes'),
+    status,
+    output,
+  );
+  onSubmit(form, status, 'Creating codes…', async () => {
+    const created = await createAccessCodes(
+      Number(formValue(form, 'count')),
+      Number(formValue(form, 'validDays')),
+      optionalDays(formValue(form, 'premiumDays')),
+    );
+    output.replaceChildren(
+      h('p', {}, 'Copy these now: they are shown only once.'),
+      h(
+        'ol',
+        { class: 'codes', 'aria-label': 'New access codes' },
+        ...created.codes.map((code) => h('li', {}, h('code', {}, code))),
+      ),
+    );
+    const n = created.codes.length;
+    return `Created ${n} code${n === 1 ? '' : 's'}, redeemable until ${formatDay(created.expiresAt)}.`;
+  });
+  return form;
+}
+
+function auditSection(): HTMLElement {
+  const status = statusRegion();
+  const body = h('tbody');
+  const refresh = h('button', { type: 'button', class: 'secondary' }, 'Refresh audit log');
+  const load = (): Promise<void> =>
+    runTask(status, [refresh], 'Loading…', async () => {
+      const rows = await loadAudit();
+      body.replaceChildren(...rows.map(auditRow));
+      return rows.length === 0 ? 'No audit entries yet.' : `Showing the latest ${rows.length} entries.`;
+    });
+  refresh.addEventListener('click', () => void load());
+  void load();
+  return h(
+    'section',
+    { 'aria-labelledby': 'audit-heading' },
+    h('h2', { id: 'audit-heading' }, 'Audit log'),
+    refresh,
+    status,
+    h(
+      'div',
+      { class: 'table-scroll' },
+      h(
+        'table',
+        { class: 'audit' },
+        h(
+          'thead',
+          {},
+          h(
+            'tr',
+            {},
+            ...['When', 'Who', 'Action', 'Subject', 'Details'].map((t) => h('th', { scope: 'col' }, t)),
+          ),
+        ),
+        body,
+      ),
+    ),
+  );
+}
+
+function auditRow(row: AuditRow): HTMLElement {
+  const when = row.at ? row.at.toISOString().replace('T', ' ').slice(0, 19) : '';
+  return h(
+    'tr',
+    {},
+    h('td', {}, when),
+    h('td', {}, row.actor),
+    h('td', {}, row.action),
+    h('td', {}, row.subject),
+    h('td', {}, row.details),
+  );
+}
+
+/** Staff console (a lazy chunk). Functions and rules enforce access; this page only explains it. */
+export function staffView(user: User, back: () => void): HTMLElement {
+  const status = statusRegion();
+  const content = h('div', { class: 'staff-content' });
+  const section = h(
+    'section',
+    { class: 'card staff', 'aria-labelledby': 'staff-heading' },
+    h('h1', { id: 'staff-heading' }, 'Staff console'),
+    status,
+    content,
+    h('button', { type: 'button', class: 'secondary', onclick: back }, 'Back'),
+  );
+  loadStaffAccess(user).then(
+    (access) => {
+      if (access === 'staff') content.replaceChildren(premiumForm(), codesForm(), auditSection());
+      else if (access === 'needs-second-factor')
+        status.textContent =
+          'Staff tools need a sign-in with your second factor. Sign out and sign in again with it.';
+      else status.textContent = 'Only staff can use this page.';
+    },
+    (error: unknown) => {
+      status.textContent = describeError(error);
+    },
+  );
+  return section;
+}
