@@ -12,7 +12,8 @@ import { type Firestore, getFirestore } from 'firebase-admin/firestore';
 import { type BenchResult, median, report } from './harness.js';
 
 const ROOT = join(import.meta.dirname, '..');
-const CLI = join(ROOT, 'emulators', 'bin', 'offline-emulators.js');
+// Overridable to compare two builds in the same time window.
+const CLI = process.env['BENCH_FIRESTORE_CLI'] ?? join(ROOT, 'emulators', 'bin', 'offline-emulators.js');
 
 function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -49,17 +50,16 @@ function rssMiB(pid: number): number {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-async function startChild(): Promise<{ child: ChildProcess; port: number; readyMs: number }> {
+/** Spawns `node ...args(port)` and polls `GET /` every 2 ms until it answers 200. */
+async function spawnUntilReady(
+  args: (port: number) => string[],
+): Promise<{ child: ChildProcess; port: number; readyMs: number }> {
   const port = await freePort();
   const t0 = performance.now();
-  const child = spawn(
-    process.execPath,
-    [CLI, 'start', '--only', 'firestore', '--firestore-port', String(port)],
-    {
-      cwd: ROOT,
-      stdio: ['ignore', 'ignore', 'inherit'],
-    },
-  );
+  const child = spawn(process.execPath, args(port), {
+    cwd: ROOT,
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
   for (;;) {
     try {
       const r = await fetch(`http://127.0.0.1:${port}/`);
@@ -70,6 +70,20 @@ async function startChild(): Promise<{ child: ChildProcess; port: number; readyM
     if (performance.now() - t0 > 10_000) throw new Error('emulator did not become ready');
     await sleep(2);
   }
+}
+
+function startChild(): Promise<{ child: ChildProcess; port: number; readyMs: number }> {
+  return spawnUntilReady((port) => [CLI, 'start', '--only', 'firestore', '--firestore-port', String(port)]);
+}
+
+/** The floor for "start to ready": a bare Node HTTP server, measured exactly like the emulator. */
+async function httpBaseline(): Promise<number> {
+  const { child, readyMs } = await spawnUntilReady((port) => [
+    '-e',
+    `require('http').createServer((q, s) => s.end('Ok')).listen(${port}, '127.0.0.1')`,
+  ]);
+  await stopChild(child);
+  return readyMs;
 }
 
 async function stopChild(child: ChildProcess): Promise<void> {
@@ -102,13 +116,14 @@ async function writeConcurrently(
   count: number,
   offset: number,
   inFlight: number,
+  collection = 'items',
 ): Promise<number> {
   let next = 0;
   const t0 = performance.now();
   const worker = async () => {
     while (next < count) {
       const i = next++;
-      await db.doc(`items/d${offset + i}`).set(docData(offset + i));
+      await db.doc(`${collection}/d${offset + i}`).set(docData(offset + i));
     }
   };
   await Promise.all(Array.from({ length: inFlight }, worker));
@@ -117,13 +132,18 @@ async function writeConcurrently(
 
 async function main(): Promise<void> {
   const START_RUNS = 7;
+  // The bench's own first fetch() loads undici (tens of ms); pay it before anything is timed.
+  await fetch('http://127.0.0.1:1/').catch(() => undefined);
   const baseline: number[] = [];
-  for (let i = 0; i < START_RUNS; i++) baseline.push(await nodeBaseline());
+  const httpFloor: number[] = [];
   const ready: number[] = [];
   const idle: number[] = [];
   const idleAfterGrpc: number[] = [];
   const firstGrpc: number[] = [];
+  // Interleaved, so that machine load hits the baselines and the emulator alike.
   for (let i = 0; i < START_RUNS; i++) {
+    baseline.push(await nodeBaseline());
+    httpFloor.push(await httpBaseline());
     const { child, port, readyMs } = await startChild();
     ready.push(readyMs);
     await sleep(500);
@@ -140,16 +160,27 @@ async function main(): Promise<void> {
 
   const { child, port } = await startChild();
   const { db, close } = admin(port);
+  // Warm-up (JIT on both sides, the gRPC channel and its 100 streams), then start from empty.
+  await writeConcurrently(db, 1000, 0, 100, 'warm');
+  const cleared = await fetch(
+    `http://127.0.0.1:${port}/emulator/v1/projects/demo-bench/databases/(default)/documents`,
+    { method: 'DELETE' },
+  );
+  if (!cleared.ok) throw new Error(`clearing the warm-up documents failed: ${cleared.status}`);
   const writes: number[] = [];
   const serverCpu: number[] = [];
+  const clientCpu: number[] = [];
   const N = 10_000;
   // Three runs of 10,000 / 3 writes each fill the 10,000 documents used below.
   const per = Math.ceil(N / 3);
   for (let r = 0; r < 3; r++) {
     const count = Math.min(per, N - r * per);
     const c0 = cpuMs(child.pid!);
+    const u0 = process.cpuUsage();
     writes.push(await writeConcurrently(db, count, r * per, 100));
+    const u = process.cpuUsage(u0);
     serverCpu.push((cpuMs(child.pid!) - c0) / count);
+    clientCpu.push((u.user + u.system) / 1000 / count);
   }
   // Memory is measured at rest: the CLI runs full GCs after a second without requests.
   await sleep(3000);
@@ -160,13 +191,21 @@ async function main(): Promise<void> {
   const check = await q();
   if (check.size !== 20 || check.docs[0]?.get('n') !== 9942)
     throw new Error('query returned unexpected results');
+  for (let i = 0; i < 20; i++) await q();
+  const queryServerCpu: number[] = [];
+  const queryClientCpu: number[] = [];
   for (let r = 0; r < 5; r++) {
     const samples: number[] = [];
-    for (let i = 0; i < 40; i++) {
+    const c0 = cpuMs(child.pid!);
+    const u0 = process.cpuUsage();
+    for (let i = 0; i < 50; i++) {
       const t0 = performance.now();
       await q();
       samples.push(performance.now() - t0);
     }
+    const u = process.cpuUsage(u0);
+    queryServerCpu.push((cpuMs(child.pid!) - c0) / samples.length);
+    queryClientCpu.push((u.user + u.system) / 1000 / samples.length);
     queryRuns.push(median(samples));
   }
   for (let r = 0; r < 2; r++) {
@@ -192,6 +231,14 @@ async function main(): Promise<void> {
       method: 'spawn `node -e 0` until exit; context for the start-up budget',
       unit: 'ms',
       samples: baseline,
+      better: 'lower',
+    },
+    {
+      name: 'firestore: bare Node HTTP server start to ready (machine floor)',
+      method:
+        'spawn `node -e "require(\'http\').createServer(…).listen(port)"`, poll GET / every 2 ms until 200, interleaved with the emulator runs',
+      unit: 'ms',
+      samples: httpFloor,
       better: 'lower',
     },
     {
@@ -228,7 +275,8 @@ async function main(): Promise<void> {
     },
     {
       name: 'firestore: single-document writes/s',
-      method: 'firebase-admin doc().set() of ~1 KB documents, 100 in flight, ~3,333 writes per run',
+      method:
+        'firebase-admin doc().set() of ~1 KB documents, 100 in flight, ~3,333 writes per run, after 1,000 warm-up writes (then cleared)',
       unit: 'writes/s',
       samples: writes,
       budget: 3000,
@@ -243,14 +291,35 @@ async function main(): Promise<void> {
       better: 'lower',
     },
     {
+      name: 'firestore: firebase-admin client CPU per write',
+      method: 'process.cpuUsage() of the bench process during the write runs / writes',
+      unit: 'ms',
+      samples: clientCpu,
+      better: 'lower',
+    },
+    {
       name: 'firestore: equality + orderBy + limit 20 query over 10,000 docs',
       method:
-        "firebase-admin where('owner','==',…).orderBy('n','desc').limit(20).get(), median of 40 per run",
+        "firebase-admin where('owner','==',…).orderBy('n','desc').limit(20).get(), 20 warm-up queries, then median of 50 per run",
       unit: 'ms',
       samples: queryRuns,
       budget: 5,
       better: 'lower',
       anchor: '@firestore-emulator/server 33 ms',
+    },
+    {
+      name: 'firestore: emulator CPU per query',
+      method: 'CPU time of the emulator process during a query run / queries',
+      unit: 'ms',
+      samples: queryServerCpu,
+      better: 'lower',
+    },
+    {
+      name: 'firestore: firebase-admin client CPU per query',
+      method: 'process.cpuUsage() of the bench process during a query run / queries',
+      unit: 'ms',
+      samples: queryClientCpu,
+      better: 'lower',
     },
   ];
   for (const r of results) console.error(`${r.name}: median ${median(r.samples).toFixed(1)} ${r.unit}`);

@@ -3,7 +3,6 @@
  * `firebase emulators:start` from firebase.json (emulator ports, rules files) and .firebaserc
  * (default project).
  */
-import { spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import type { EmulatorHandle } from './handle.js';
@@ -287,6 +286,8 @@ export async function main(argv: string[]): Promise<number> {
     }
     const env = { ...envFor(running), GCLOUD_PROJECT: project };
     const [cmd, ...args] = opts.execCommand;
+    // Only `exec` needs child_process; `start` skips loading it.
+    const { spawn } = await import('node:child_process');
     const child =
       args.length === 0
         ? spawn(cmd!, { stdio: 'inherit', env, shell: true })

@@ -1,15 +1,12 @@
 /**
  * Firestore emulator entry point: REST + gRPC on one port, rules, import/export.
  */
-import { readFile } from 'node:fs/promises';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { EmulatorHandle } from '../handle.js';
-import { FirestoreEmulatorCore } from './emulator.js';
-import { startIdleGc } from './idle-gc.js';
-import { exportFirestore, importFirestore } from './persistence.js';
-import { createRestHandler } from './rest/router.js';
+import type { FirestoreEmulatorCore } from './emulator.js';
+import { corsHeaders } from './rest/http.js';
 import type { RulesCompiler } from './rules-gate.js';
-import { loadRulesCompiler } from './rules-loader.js';
 import { createDualServer } from './server.js';
 
 export interface FirestoreEmulatorOptions {
@@ -38,36 +35,97 @@ export interface FirestoreEmulatorHandle extends EmulatorHandle {
   clear(projectId?: string): void;
 }
 
+/**
+ * Answers the readiness probe (`GET /`) without the core; the router answers it the same way once
+ * loaded.
+ */
+function isProbe(req: IncomingMessage): boolean {
+  return (
+    (req.method === 'GET' || req.method === 'HEAD') && (req.url === '/' || req.url?.startsWith('/?') === true)
+  );
+}
+
 export async function startFirestoreEmulator(
   opts: FirestoreEmulatorOptions = {},
 ): Promise<FirestoreEmulatorHandle> {
   const host = opts.host ?? '127.0.0.1';
   const projectId = opts.projectId ?? 'demo-member-portal';
-  const core = new FirestoreEmulatorCore(projectId, null);
-  const dual = createDualServer(createRestHandler(core), async () => {
-    const [grpc, svc] = await Promise.all([import('@grpc/grpc-js'), import('./grpc/service.js'), core.ready]);
-    return { grpc, service: svc.loadFirestoreService(), impl: svc.createServiceImpl(core) };
+  // Start-up time is dominated by loading modules, so the port opens first with only this file and
+  // server.ts loaded; the core and the REST router (~25 modules) load right after, and requests
+  // other than `GET /` wait for them.
+  type Rest = (req: IncomingMessage, res: ServerResponse) => void;
+  let rest: Rest | undefined;
+  let core: FirestoreEmulatorCore | undefined;
+  let coreLoaded: (c: Promise<FirestoreEmulatorCore>) => void = () => {};
+  const loadCore = new Promise<FirestoreEmulatorCore>((resolve) => {
+    coreLoaded = resolve;
+  });
+  // Only awaited by requests and start-up; a failed load is reported by startFirestoreEmulator.
+  loadCore.catch(() => {});
+  const pendingRest = (req: IncomingMessage, res: ServerResponse): void => {
+    if (rest) return rest(req, res);
+    if (isProbe(req)) {
+      res.writeHead(200, { 'content-type': 'text/plain', ...corsHeaders(req) });
+      res.end('Ok\n');
+      return;
+    }
+    void loadCore.then(
+      () => rest!(req, res),
+      () => res.destroy(),
+    );
+  };
+  const dual = createDualServer(pendingRest, async () => {
+    const c = await loadCore;
+    const [grpc, svc] = await Promise.all([import('@grpc/grpc-js'), import('./grpc/service.js'), c.ready]);
+    return { grpc, service: svc.loadFirestoreService(), impl: svc.createServiceImpl(c) };
   });
   await new Promise<void>((resolve, reject) => {
     dual.server.once('error', reject);
     dual.server.listen(opts.port ?? 8080, host, () => resolve());
   });
   const port = (dual.server.address() as AddressInfo).port;
-  // The port is open (GET / answers); the rules engine (~50-100 ms to load and compile) and the
-  // import come next, and every other request waits for them (core.ready).
+  coreLoaded(
+    Promise.all([import('./emulator.js'), import('./rest/router.js')]).then(
+      ([{ FirestoreEmulatorCore }, { createRestHandler }]) => {
+        core = new FirestoreEmulatorCore(projectId, null);
+        rest = createRestHandler(core);
+        return core;
+      },
+    ),
+  );
+  // The rules engine (~50-100 ms to load and compile) and the import come next; every request
+  // except `GET /` waits for them (core.ready).
   try {
-    const compiler = opts.rulesCompiler === undefined ? await loadRulesCompiler() : opts.rulesCompiler;
+    const [c, compiler] = await Promise.all([
+      loadCore,
+      opts.rulesCompiler === undefined
+        ? import('./rules-loader.js').then((m) => m.loadRulesCompiler())
+        : opts.rulesCompiler,
+    ]);
+    core = c;
     core.setCompiler(compiler);
-    const source = opts.rules ?? (opts.rulesPath ? await readFile(opts.rulesPath, 'utf8') : undefined);
+    const source =
+      opts.rules ??
+      (opts.rulesPath
+        ? await import('node:fs/promises').then((fs) => fs.readFile(opts.rulesPath!, 'utf8'))
+        : undefined);
     if (source !== undefined && compiler) core.setDefaultRules(source);
-    if (opts.importDir) await importFirestore(core, opts.importDir);
+    if (opts.importDir) {
+      const { importFirestore } = await import('./persistence.js');
+      await importFirestore(core, opts.importDir);
+    }
     core.setReady();
   } catch (e) {
-    core.dispose();
+    core?.dispose();
     await dual.close();
     throw e;
   }
-  const stopGc = opts.idleGc ? startIdleGc(() => core.activity) : () => {};
+  const ready = core;
+  let stopGc = (): void => {};
+  if (opts.idleGc) {
+    const { startIdleGc } = await import('./idle-gc.js');
+    stopGc = startIdleGc(() => ready.activity);
+  }
   const urlHost = host.includes(':') ? `[${host}]` : host;
   let stopped = false;
   return {
@@ -76,16 +134,16 @@ export async function startFirestoreEmulator(
     url: `http://${urlHost}:${port}`,
     hostAndPort: `${urlHost}:${port}`,
     projectId,
-    core,
+    core: ready,
     loadGrpc: dual.loadGrpc,
-    setRules: (src) => core.setDefaultRules(src),
-    clear: (p) => core.clear({ project: p ?? projectId, database: '(default)' }),
-    exportTo: (dir) => exportFirestore(core, dir),
+    setRules: (src) => ready.setDefaultRules(src),
+    clear: (p) => ready.clear({ project: p ?? projectId, database: '(default)' }),
+    exportTo: (dir) => import('./persistence.js').then((m) => m.exportFirestore(ready, dir)),
     async stop() {
       if (stopped) return;
       stopped = true;
       stopGc();
-      core.dispose();
+      ready.dispose();
       await dual.close();
     },
   };

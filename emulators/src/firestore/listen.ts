@@ -52,6 +52,7 @@ export class ListenHub {
   }
 
   onChanges(db: Database, changes: Change[], readTime: string): void {
+    if (this.targets.size === 0) return;
     const touched = new Set<ListenSession>();
     for (const t of this.targets) {
       if (t.paths) {

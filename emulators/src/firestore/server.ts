@@ -27,9 +27,9 @@ interface Injector {
 }
 
 /**
- * The gRPC stack (@grpc/grpc-js, proto-loader and the Firestore protos) costs ~250 ms and ~20 MiB,
- * so it is loaded when the first HTTP/2 connection arrives (that connection waits for it); an
- * emulator used only over REST never pays for it.
+ * The gRPC stack (@grpc/grpc-js, protobufjs and the Firestore protos) costs ~150 ms and ~12-18 MiB
+ * RSS (grpc-js's own modules are ~11 MiB of that), so it is loaded when the first HTTP/2 connection
+ * arrives (that connection waits for it); an emulator used only over REST never pays for it.
  */
 export function createDualServer(
   rest: (req: IncomingMessage, res: ServerResponse) => void,

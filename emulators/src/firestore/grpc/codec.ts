@@ -92,9 +92,25 @@ export const protoCodec: Codec = {
 
 export type ProtoValue = Record<string, unknown>;
 
+/**
+ * A commit answers its commit time once per write result plus once more, and documents share update
+ * times, so recent conversions are cached (the objects are only read by the serializer).
+ */
+const protoTimes = new Map<string, { seconds: string; nanos: number }>();
+
+function protoTime(s: string): { seconds: string; nanos: number } {
+  let t = protoTimes.get(s);
+  if (!t) {
+    if (protoTimes.size >= 1024) protoTimes.clear();
+    t = timestampToProto(s);
+    protoTimes.set(s, t);
+  }
+  return t;
+}
+
 export function encodeValue(v: Value): ProtoValue {
   if ('nullValue' in v) return { nullValue: 'NULL_VALUE' };
-  if ('timestampValue' in v) return { timestampValue: timestampToProto(v.timestampValue) };
+  if ('timestampValue' in v) return { timestampValue: protoTime(v.timestampValue) };
   if ('doubleValue' in v)
     return { doubleValue: typeof v.doubleValue === 'number' ? v.doubleValue : Number(v.doubleValue) };
   if ('arrayValue' in v) return { arrayValue: { values: (v.arrayValue.values ?? []).map(encodeValue) } };
@@ -109,7 +125,7 @@ export function encodeFields(fields: Fields): Record<string, ProtoValue> {
 }
 
 export function ts(s: string | undefined): { seconds: string; nanos: number } | undefined {
-  return s ? timestampToProto(s) : undefined;
+  return s ? protoTime(s) : undefined;
 }
 
 export function encodeDocument(d: {
