@@ -1,9 +1,6 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import {
   assertFails,
   assertSucceeds,
-  initializeTestEnvironment,
   type RulesTestContext,
   type RulesTestEnvironment,
 } from '@firebase/rules-unit-testing';
@@ -22,8 +19,8 @@ import {
   where,
   writeBatch,
 } from 'firebase/firestore';
+import { projectRulesTestEnvironment } from '../support/rules-env.js';
 import { afterAll, beforeAll, beforeEach, describe, it } from 'vitest';
-import { localPorts, ROOT } from '../../scripts/lib/project.js';
 
 // Every persona of DESIGN §2 against users/ and usernames/. Alice is the owner of the seeded
 // profile; the other personas have no profile yet, so "create" means creating their own.
@@ -42,15 +39,7 @@ const UIDS: Record<Persona, string> = {
 let env: RulesTestEnvironment;
 
 beforeAll(async () => {
-  const ports = localPorts();
-  env = await initializeTestEnvironment({
-    projectId: 'demo-member-portal',
-    firestore: {
-      rules: readFileSync(join(ROOT, 'firestore.rules'), 'utf8'),
-      host: ports.host,
-      port: ports.firestore,
-    },
-  });
+  env = await projectRulesTestEnvironment();
 });
 afterAll(async () => {
   await env?.cleanup();

@@ -1,9 +1,6 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import {
   assertFails,
   assertSucceeds,
-  initializeTestEnvironment,
   type RulesTestContext,
   type RulesTestEnvironment,
 } from '@firebase/rules-unit-testing';
@@ -23,8 +20,8 @@ import {
   writeBatch,
 } from 'firebase/firestore';
 import { type FirebaseStorage, getBytes, ref, uploadBytes } from 'firebase/storage';
+import { projectRulesTestEnvironment } from '../support/rules-env.js';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { localPorts, ROOT } from '../../scripts/lib/project.js';
 
 // Issue 8's trust boundaries: conversations (threads/{uid}), their messages, intake records
 // (uploads/{id}) and attachment bytes (Storage uploads/{uid}/{id}/{name}), for every persona.
@@ -41,20 +38,7 @@ const BOB_UPLOAD_ID = 'upload00000000000bob001';
 let env: RulesTestEnvironment;
 
 beforeAll(async () => {
-  const ports = localPorts();
-  env = await initializeTestEnvironment({
-    projectId: 'demo-member-portal',
-    firestore: {
-      rules: readFileSync(join(ROOT, 'firestore.rules'), 'utf8'),
-      host: ports.host,
-      port: ports.firestore,
-    },
-    storage: {
-      rules: readFileSync(join(ROOT, 'storage.rules'), 'utf8'),
-      host: ports.host,
-      port: ports.storage,
-    },
-  });
+  env = await projectRulesTestEnvironment();
 });
 afterAll(async () => {
   await env?.cleanup();

@@ -1,9 +1,6 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import {
   assertFails,
   assertSucceeds,
-  initializeTestEnvironment,
   type RulesTestContext,
   type RulesTestEnvironment,
 } from '@firebase/rules-unit-testing';
@@ -29,8 +26,8 @@ import {
   ref,
   uploadBytes,
 } from 'firebase/storage';
+import { projectRulesTestEnvironment } from '../support/rules-env.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { localPorts, ROOT } from '../../scripts/lib/project.js';
 
 // Issue 7's rules matrix: the library catalogue, access codes, the audit log and the premium
 // summary in Firestore, and the free and premium library files in Storage, for every role.
@@ -117,20 +114,7 @@ const PDF = new TextEncoder().encode('%PDF-1.4 free guide');
 const WEBM = Uint8Array.from([0x1a, 0x45, 0xdf, 0xa3, 1, 2, 3]);
 
 beforeAll(async () => {
-  const ports = localPorts();
-  env = await initializeTestEnvironment({
-    projectId: 'demo-member-portal',
-    firestore: {
-      rules: readFileSync(join(ROOT, 'firestore.rules'), 'utf8'),
-      host: ports.host,
-      port: ports.firestore,
-    },
-    storage: {
-      rules: readFileSync(join(ROOT, 'storage.rules'), 'utf8'),
-      host: ports.host,
-      port: ports.storage,
-    },
-  });
+  env = await projectRulesTestEnvironment();
   await env.clearFirestore();
   await env.clearStorage();
   await env.withSecurityRulesDisabled(async (admin) => {
