@@ -17,6 +17,11 @@ import { isValidBucketName } from './names.js';
 import { MAX_CHUNK_BYTES, MAX_OBJECT_BYTES, type UploadSession } from './resumable.js';
 import { sendObjectBytes } from './send-bytes.js';
 
+/** GCS JSON API routes this emulator does not serve (compose, ACLs, bucket writes…): answered with 501, never guessed. */
+function unsupported(): HttpError {
+  return new HttpError(501, 'This Cloud Storage API call is not supported by the offline Storage emulator.');
+}
+
 export async function handleGcsApi(
   ctx: ApiContext,
   req: IncomingMessage,
@@ -44,7 +49,7 @@ export async function handleGcsApi(
       sendObjectBytes(ctx.service.store, obj, req, res);
       return;
     }
-    throw new HttpError(501, 'Not implemented by the offline Storage emulator.');
+    throw unsupported();
   }
   if (segs.length === 2 && method === 'GET') {
     const items = [...ctx.service.store.buckets].map((b) => bucketJson(b));
@@ -57,9 +62,9 @@ export async function handleGcsApi(
       sendJson(res, 200, bucketJson(bucket));
       return;
     }
-    throw new HttpError(501, 'Not implemented by the offline Storage emulator.');
+    throw unsupported();
   }
-  if (segs[3] !== 'o') throw new HttpError(501, 'Not implemented by the offline Storage emulator.');
+  if (segs[3] !== 'o') throw unsupported();
   if (segs.length === 4) {
     if (method === 'GET') return list(ctx, req, res, url, bucket);
     throw new HttpError(405, 'Method not allowed.');
@@ -92,7 +97,7 @@ export async function handleGcsApi(
     });
     return;
   }
-  throw new HttpError(501, 'Not implemented by the offline Storage emulator.');
+  throw unsupported();
 }
 
 function decode(seg: string): string {
