@@ -156,35 +156,54 @@ async function startAll(opts: CliOptions, cfg: ProjectConfig): Promise<Running[]
   const only = opts.only ?? ['firestore', 'storage'];
   const project = opts.project ?? cfg.project;
   const running: Running[] = [];
+  const firestoreHost = opts.host ?? cfg.firestore.host ?? '127.0.0.1';
+  const firestorePort = opts.firestorePort ?? cfg.firestore.port;
+  const startFirestore = async (): Promise<void> => {
+    const { startFirestoreEmulator } = await import('./firestore/index.js');
+    const rulesPath =
+      cfg.firestore.rules && existsSync(cfg.firestore.rules) ? cfg.firestore.rules : undefined;
+    const handle = await startFirestoreEmulator({
+      host: firestoreHost,
+      port: firestorePort,
+      projectId: project,
+      rulesPath,
+      importDir: opts.importDir,
+      idleGc: true,
+    });
+    running.push({ name: 'firestore', handle });
+  };
+  const startStorage = async (firestore: { host: string; port: number } | null): Promise<void> => {
+    const { startStorageEmulator } = await import('./storage/index.js');
+    const rulesPath = cfg.storage.rules && existsSync(cfg.storage.rules) ? cfg.storage.rules : undefined;
+    const handle = await startStorageEmulator({
+      host: opts.host ?? cfg.storage.host ?? '127.0.0.1',
+      port: opts.storagePort ?? cfg.storage.port,
+      projectId: project,
+      rulesPath,
+      importDir: opts.importDir,
+      firestore,
+      functions: parseHostPort(opts.functions) ?? cfg.functions,
+    });
+    running.push({ name: 'storage', handle });
+  };
   try {
-    if (only.includes('firestore')) {
-      const { startFirestoreEmulator } = await import('./firestore/index.js');
-      const rulesPath =
-        cfg.firestore.rules && existsSync(cfg.firestore.rules) ? cfg.firestore.rules : undefined;
-      const handle = await startFirestoreEmulator({
-        host: opts.host ?? cfg.firestore.host ?? '127.0.0.1',
-        port: opts.firestorePort ?? cfg.firestore.port,
-        projectId: project,
-        rulesPath,
-        importDir: opts.importDir,
-        idleGc: true,
-      });
-      running.push({ name: 'firestore', handle });
-    }
-    if (only.includes('storage')) {
-      const { startStorageEmulator } = await import('./storage/index.js');
-      const fs = running.find((r) => r.name === 'firestore')?.handle;
-      const rulesPath = cfg.storage.rules && existsSync(cfg.storage.rules) ? cfg.storage.rules : undefined;
-      const handle = await startStorageEmulator({
-        host: opts.host ?? cfg.storage.host ?? '127.0.0.1',
-        port: opts.storagePort ?? cfg.storage.port,
-        projectId: project,
-        rulesPath,
-        importDir: opts.importDir,
-        firestore: fs ? { host: clientHost(fs.host), port: fs.port } : null,
-        functions: parseHostPort(opts.functions) ?? cfg.functions,
-      });
-      running.push({ name: 'storage', handle });
+    const both = only.includes('firestore') && only.includes('storage');
+    if (both && firestorePort) {
+      // The Firestore port is known up front, so Storage (which only calls it for firestore.get()
+      // in rules) need not wait for it: side by side, the slower start sets the pace.
+      // allSettled, so that after a failure both have finished starting before the catch stops them.
+      const started = await Promise.allSettled([
+        startFirestore(),
+        startStorage({ host: clientHost(firestoreHost), port: firestorePort }),
+      ]);
+      const failure = started.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+      if (failure) throw failure.reason;
+    } else {
+      if (only.includes('firestore')) await startFirestore();
+      if (only.includes('storage')) {
+        const fs = running.find((r) => r.name === 'firestore')?.handle;
+        await startStorage(fs ? { host: clientHost(fs.host), port: fs.port } : null);
+      }
     }
   } catch (e) {
     await stopAll(running, undefined);

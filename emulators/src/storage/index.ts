@@ -5,7 +5,7 @@
  * shared rules engine and posts finalize/delete/metadataUpdate events to the Functions emulator.
  */
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { createServer, type IncomingMessage } from 'node:http';
+import { createServer, type IncomingMessage, type RequestListener } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -14,7 +14,6 @@ import type { ApiContext } from './firebase-api.js';
 import { ObjectStore } from './object-store.js';
 import { exportStore, importStore } from './persistence.js';
 import { UploadSessions } from './resumable.js';
-import { defaultRulesCompiler } from './rules-engine.js';
 import { type RulesCompiler, RulesGate, RulesLoadError } from './rules-gate.js';
 import { createRequestHandler } from './server.js';
 import { StorageService } from './service.js';
@@ -58,46 +57,25 @@ export async function startStorageEmulator(opts: StorageEmulatorOptions): Promis
   await store.init();
   store.buckets.add(`${opts.projectId}.appspot.com`);
 
-  const compile = opts.compileRules ?? defaultRulesCompiler;
-  const rules = new RulesGate(compile, opts.projectId, opts.firestore ?? null, log);
-  const source = opts.rules ?? (opts.rulesPath ? await readFile(opts.rulesPath, 'utf8') : undefined);
-  if (source !== undefined) {
-    try {
-      rules.load(source);
-    } catch (err) {
-      // Like firebase-tools, start anyway: SDK requests are denied until valid rules are loaded.
-      const issues = err instanceof RulesLoadError ? err.issues : [];
-      const where = opts.rulesPath ?? 'storage.rules';
-      const detail =
-        issues.length > 0
-          ? issues.map((i) => `${where}:${i.line}:${i.column}: ${i.message}`).join('\n')
-          : (err as Error).message;
-      log(`Could not load storage rules:\n${detail}`);
+  // The port opens first and answers the readiness probe at once; loading the rules engine (~45 ms
+  // of modules) and the ruleset happens right after, and every other request waits for it.
+  let handler: RequestListener | undefined;
+  const pending: { setup?: Promise<void> } = {};
+  const server = createServer({ keepAliveTimeout: 5_000, requestTimeout: 0 }, (req, res) => {
+    if (handler) return handler(req, res);
+    if ((req.url === '/' || req.url === '') && (req.method === 'GET' || req.method === 'HEAD')) {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(req.method === 'HEAD' ? undefined : JSON.stringify({ emulator: 'storage', status: 'ready' }));
+      return;
     }
-  }
-  if (opts.importDir) {
-    const n = await importStore(store, opts.importDir, log);
-    log(`Imported ${n} objects from ${opts.importDir}.`);
-  }
-
-  let origin = '';
-  const triggers = new TriggerDispatcher(opts.functions ?? null, opts.projectId, log);
-  const service = new StorageService(store, rules, triggers, () => origin);
-  const sessions = new UploadSessions();
-  const ctx: ApiContext = {
-    service,
-    sessions,
-    origin: (req: IncomingMessage) => (req.headers.host ? `http://${req.headers.host}` : origin),
-  };
-  const server = createServer(
-    { keepAliveTimeout: 5_000, requestTimeout: 0 },
-    createRequestHandler({
-      ctx,
-      log,
-      reset: () => store.clear(),
-      exportTo: (dir) => exportStore(store, dir),
-    }),
-  );
+    void pending.setup?.then(
+      () => handler!(req, res),
+      () => {
+        res.writeHead(503);
+        res.end();
+      },
+    );
+  });
   // A client error (malformed request line, socket reset) must never take the process down.
   server.on('clientError', (_err, socket) => {
     if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n');
@@ -110,9 +88,54 @@ export async function startStorageEmulator(opts: StorageEmulatorOptions): Promis
       resolve();
     });
   });
+
+  let origin = '';
+  const triggers = new TriggerDispatcher(opts.functions ?? null, opts.projectId, log);
+  const sessions = new UploadSessions();
+  pending.setup = (async () => {
+    const compile = opts.compileRules ?? (await import('./rules-engine.js')).defaultRulesCompiler;
+    const rules = new RulesGate(compile, opts.projectId, opts.firestore ?? null, log);
+    const source = opts.rules ?? (opts.rulesPath ? await readFile(opts.rulesPath, 'utf8') : undefined);
+    if (source !== undefined) {
+      try {
+        rules.load(source);
+      } catch (err) {
+        // Like firebase-tools, start anyway: SDK requests are denied until valid rules are loaded.
+        const issues = err instanceof RulesLoadError ? err.issues : [];
+        const where = opts.rulesPath ?? 'storage.rules';
+        const detail =
+          issues.length > 0
+            ? issues.map((i) => `${where}:${i.line}:${i.column}: ${i.message}`).join('\n')
+            : (err as Error).message;
+        log(`Could not load storage rules:\n${detail}`);
+      }
+    }
+    if (opts.importDir) {
+      const n = await importStore(store, opts.importDir, log);
+      log(`Imported ${n} objects from ${opts.importDir}.`);
+    }
+    const service = new StorageService(store, rules, triggers, () => origin);
+    const ctx: ApiContext = {
+      service,
+      sessions,
+      origin: (req: IncomingMessage) => (req.headers.host ? `http://${req.headers.host}` : origin),
+    };
+    handler = createRequestHandler({
+      ctx,
+      log,
+      reset: () => store.clear(),
+      exportTo: (dir) => exportStore(store, dir),
+    });
+  })();
   const port = (server.address() as AddressInfo).port;
   const urlHost = host.includes(':') ? `[${host}]` : host;
   origin = `http://${urlHost}:${port}`;
+  try {
+    await pending.setup;
+  } catch (err) {
+    server.close();
+    throw err;
+  }
 
   let stopped: Promise<void> | undefined;
   return {

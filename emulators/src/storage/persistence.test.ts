@@ -1,5 +1,7 @@
 import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -180,5 +182,51 @@ describe('export / import', () => {
     // A caller-provided data dir is left alone.
     expect(existsSync(dataDir)).toBe(true);
     await rm(dataDir, { recursive: true, force: true });
+  });
+});
+
+describe('start-up order', () => {
+  // The port answers GET / before the rules engine and the import are loaded; a request that
+  // arrives in that window must wait for them rather than see an empty store (our choice, so
+  // that "ready" on GET / never means "ready but missing data").
+  it('serves a request sent right after GET / answers with the imported objects', async () => {
+    const source = await startStorageEmulator({ projectId: PROJECT, log: () => undefined });
+    const exportDir = await mkdtemp(join(tmpdir(), 'storage-early-'));
+    try {
+      await put(source.url, 'early/one.txt', 'imported before first request', { contentType: 'text/plain' });
+      await source.exportTo(exportDir);
+    } finally {
+      await source.stop();
+    }
+
+    const probe = createServer();
+    await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
+    const port = (probe.address() as AddressInfo).port;
+    await new Promise<void>((resolve) => probe.close(() => resolve()));
+
+    const starting = startStorageEmulator({
+      projectId: PROJECT,
+      port,
+      importDir: exportDir,
+      log: () => undefined,
+    });
+    const base = `http://127.0.0.1:${port}`;
+    for (;;) {
+      const up = await fetch(`${base}/`).then(
+        (r) => r.status === 200,
+        () => false,
+      );
+      if (up) break;
+      await new Promise((r) => setTimeout(r, 1));
+    }
+    const early = await fetch(`${base}/b/${BUCKET}/o/${encodeURIComponent('early/one.txt')}?alt=media`);
+    const handle = await starting;
+    try {
+      expect(early.status).toBe(200);
+      expect(await early.text()).toBe('imported before first request');
+    } finally {
+      await handle.stop();
+      await rm(exportDir, { recursive: true, force: true });
+    }
   });
 });
