@@ -11,13 +11,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { EmulatorHandle } from '../handle.js';
 import type { ApiContext } from './firebase-api.js';
-import { ObjectStore } from './object-store.js';
-import { exportStore, importStore } from './persistence.js';
-import { UploadSessions } from './resumable.js';
-import { type RulesCompiler, RulesGate, RulesLoadError } from './rules-gate.js';
-import { createRequestHandler } from './server.js';
-import { StorageService } from './service.js';
-import { TriggerDispatcher } from './triggers.js';
+import type { ObjectStore } from './object-store.js';
+import type { UploadSessions } from './resumable.js';
+import type { RulesCompiler } from './rules-gate.js';
+import type { TriggerDispatcher } from './triggers.js';
 
 export interface StorageEmulatorOptions {
   host?: string;
@@ -53,12 +50,8 @@ export async function startStorageEmulator(opts: StorageEmulatorOptions): Promis
   const host = opts.host ?? '127.0.0.1';
   const ownsDataDir = !opts.dataDir;
   const dataDir = opts.dataDir ?? (await mkdtemp(join(tmpdir(), 'storage-emulator-')));
-  const store = new ObjectStore(dataDir);
-  await store.init();
-  store.buckets.add(`${opts.projectId}.appspot.com`);
-
-  // The port opens first and answers the readiness probe at once; loading the rules engine (~45 ms
-  // of modules) and the ruleset happens right after, and every other request waits for it.
+  // The port opens first and answers the readiness probe at once; the rest of the emulator and the
+  // rules engine (~65 ms of modules here) load right after, and every other request waits for them.
   let handler: RequestListener | undefined;
   const pending: { setup?: Promise<void> } = {};
   const server = createServer({ keepAliveTimeout: 5_000, requestTimeout: 0 }, (req, res) => {
@@ -90,9 +83,37 @@ export async function startStorageEmulator(opts: StorageEmulatorOptions): Promis
   });
 
   let origin = '';
-  const triggers = new TriggerDispatcher(opts.functions ?? null, opts.projectId, log);
-  const sessions = new UploadSessions();
+  // Assigned by setup; the handle below is only returned once setup has finished.
+  const parts = {} as {
+    store: ObjectStore;
+    triggers: TriggerDispatcher;
+    sessions: UploadSessions;
+    exportTo: (dir: string) => Promise<void>;
+  };
   pending.setup = (async () => {
+    const [
+      { ObjectStore },
+      { exportStore, importStore },
+      { UploadSessions },
+      { RulesGate, RulesLoadError },
+      { createRequestHandler },
+      { StorageService },
+      { TriggerDispatcher },
+    ] = await Promise.all([
+      import('./object-store.js'),
+      import('./persistence.js'),
+      import('./resumable.js'),
+      import('./rules-gate.js'),
+      import('./server.js'),
+      import('./service.js'),
+      import('./triggers.js'),
+    ]);
+    const store = new ObjectStore(dataDir);
+    await store.init();
+    store.buckets.add(`${opts.projectId}.appspot.com`);
+    const triggers = new TriggerDispatcher(opts.functions ?? null, opts.projectId, log);
+    const sessions = new UploadSessions();
+    Object.assign(parts, { store, triggers, sessions, exportTo: (dir: string) => exportStore(store, dir) });
     const compile = opts.compileRules ?? (await import('./rules-engine.js')).defaultRulesCompiler;
     const rules = new RulesGate(compile, opts.projectId, opts.firestore ?? null, log);
     const source = opts.rules ?? (opts.rulesPath ? await readFile(opts.rulesPath, 'utf8') : undefined);
@@ -134,6 +155,7 @@ export async function startStorageEmulator(opts: StorageEmulatorOptions): Promis
     await pending.setup;
   } catch (err) {
     server.close();
+    if (ownsDataDir) await rm(dataDir, { recursive: true, force: true });
     throw err;
   }
 
@@ -142,16 +164,16 @@ export async function startStorageEmulator(opts: StorageEmulatorOptions): Promis
     host,
     port,
     url: origin,
-    exportTo: (dir: string) => exportStore(store, dir),
-    flushTriggers: () => triggers.flush(),
+    exportTo: (dir: string) => parts.exportTo(dir),
+    flushTriggers: () => parts.triggers.flush(),
     stop(): Promise<void> {
       stopped ??= (async () => {
         await new Promise<void>((resolve) => {
           server.close(() => resolve());
           server.closeAllConnections();
         });
-        await sessions.close();
-        await triggers.flush();
+        await parts.sessions.close();
+        await parts.triggers.flush();
         if (ownsDataDir) await rm(dataDir, { recursive: true, force: true });
       })();
       return stopped;
