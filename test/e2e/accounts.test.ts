@@ -1,8 +1,8 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { localPorts, projectId } from '../../scripts/lib/project.js';
 import { launchChromium } from '../support/browser.js';
 import { uniqueEmail } from '../support/client.js';
+import { smsCodeFor, smsCodesSentTo } from '../support/sms.js';
 import { startWebApp } from '../support/web-server.js';
 
 // The account lifecycle in Chromium at phone size, against the Auth, Functions and Firestore emulators.
@@ -76,33 +76,6 @@ async function signedUpAndVerified(): Promise<{ page: Page; visitor: Visitor }> 
   await signUp(page, visitor);
   await verifyThroughDevLink(page, visitor);
   return { page, visitor };
-}
-
-/** The Auth emulator's outbox of SMS codes; the newest for the number wins. */
-async function latestSmsCode(phoneNumber: string): Promise<string> {
-  const ports = localPorts();
-  const url = `http://${ports.host}:${ports.auth}/emulator/v1/projects/${projectId()}/verificationCodes`;
-  let code: string | undefined;
-  await expect
-    .poll(
-      async () => {
-        const body = (await (await fetch(url)).json()) as {
-          verificationCodes?: Array<{ phoneNumber: string; code: string }>;
-        };
-        code = body.verificationCodes?.filter((c) => c.phoneNumber === phoneNumber).at(-1)?.code;
-        return code;
-      },
-      { timeout: 15_000 },
-    )
-    .toBeTruthy();
-  return code as string;
-}
-
-async function smsCodeCount(phoneNumber: string): Promise<number> {
-  const ports = localPorts();
-  const url = `http://${ports.host}:${ports.auth}/emulator/v1/projects/${projectId()}/verificationCodes`;
-  const body = (await (await fetch(url)).json()) as { verificationCodes?: Array<{ phoneNumber: string }> };
-  return body.verificationCodes?.filter((c) => c.phoneNumber === phoneNumber).length ?? 0;
 }
 
 describe('accounts in the browser', () => {
@@ -192,7 +165,7 @@ describe('accounts in the browser', () => {
     await mfa.getByLabel('Current password', { exact: true }).fill(visitor.password);
     await mfa.getByLabel('Phone number', { exact: true }).fill(phone);
     await mfa.getByRole('button', { name: 'Send code' }).click();
-    await mfa.getByLabel('SMS code', { exact: true }).fill(await latestSmsCode(phone));
+    await mfa.getByLabel('SMS code', { exact: true }).fill(await smsCodeFor(phone));
     await mfa.getByRole('button', { name: 'Turn on second factor' }).click();
     await expectStatus(
       page,
@@ -203,28 +176,32 @@ describe('accounts in the browser', () => {
 
     await page.getByRole('button', { name: 'Back' }).click();
     await page.getByRole('button', { name: 'Sign out' }).click();
-    const codesBefore = await smsCodeCount(phone);
+    const codesBefore = await smsCodesSentTo(phone).then((c) => c.length);
     await signIn(page, visitor.email, visitor.password);
     await page.getByRole('heading', { name: 'Enter your verification code' }).waitFor();
     expect(await page.getByRole('heading', { name: /Welcome back/ }).count()).toBe(0);
-    await expect.poll(() => smsCodeCount(phone), { timeout: 15_000 }).toBe(codesBefore + 1);
+    await expect
+      .poll(() => smsCodesSentTo(phone).then((c) => c.length), { timeout: 15_000 })
+      .toBe(codesBefore + 1);
 
     await page.getByLabel('Verification code', { exact: true }).fill('000000');
     await page.getByRole('button', { name: 'Sign in' }).click();
     await expectStatus(page, 'That code is not right. Check the text message and try again.');
 
-    await page.getByLabel('Verification code', { exact: true }).fill(await latestSmsCode(phone));
+    await page.getByLabel('Verification code', { exact: true }).fill(await smsCodeFor(phone));
     await page.getByRole('button', { name: 'Sign in' }).click();
     await page.getByRole('heading', { name: `Welcome back, ${visitor.username}!` }).waitFor();
 
     // Removing the factor is itself protected: password, then a fresh SMS code.
     await page.getByRole('button', { name: 'Account settings' }).click();
     await mfa.getByLabel('Current password', { exact: true }).fill(visitor.password);
-    const codesBeforeRemoval = await smsCodeCount(phone);
+    const codesBeforeRemoval = await smsCodesSentTo(phone).then((c) => c.length);
     await mfa.getByRole('button', { name: `Remove ${phone}` }).click();
     await mfa.getByRole('heading', { name: 'Enter your verification code' }).waitFor();
-    await expect.poll(() => smsCodeCount(phone), { timeout: 15_000 }).toBe(codesBeforeRemoval + 1);
-    await mfa.getByLabel('Verification code', { exact: true }).fill(await latestSmsCode(phone));
+    await expect
+      .poll(() => smsCodesSentTo(phone).then((c) => c.length), { timeout: 15_000 })
+      .toBe(codesBeforeRemoval + 1);
+    await mfa.getByLabel('Verification code', { exact: true }).fill(await smsCodeFor(phone));
     await mfa.getByRole('button', { name: 'Confirm' }).click();
     await expectStatus(page, 'Second factor removed.', 'Second factor');
     await mfa.getByText('No second factor yet.').waitFor();

@@ -10,9 +10,9 @@ import {
   createStaff,
   createVerifiedMember,
   type Person,
-  smsCodeFor,
   type StaffPerson,
 } from '../support/staff.js';
+import { smsCodeFor } from '../support/sms.js';
 import { startWebApp } from '../support/web-server.js';
 
 // Messages with the company in Chromium at phone size: a member writes with attachments that go

@@ -6,10 +6,11 @@ import { getFirestore, Timestamp } from 'firebase-admin/firestore';
 import { getStorage } from 'firebase-admin/storage';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { localPorts, projectId, ROOT } from '../../scripts/lib/project.js';
+import { ROOT } from '../../scripts/lib/project.js';
 import { launchChromium } from '../support/browser.js';
 import { uniqueEmail } from '../support/client.js';
 import { adminApp, PASSWORD, randomCode, requireBackendEnv, storeCode } from '../support/premium.js';
+import { smsCodeFor } from '../support/sms.js';
 import { startWebApp } from '../support/web-server.js';
 
 // Premium in Chromium at phone size: a member redeems a code and plays the premium video; a
@@ -100,25 +101,6 @@ async function signIn(page: Page, account: Account): Promise<void> {
   await page.getByRole('button', { name: 'Sign in' }).click();
 }
 
-async function latestSmsCode(phoneNumber: string): Promise<string> {
-  const ports = localPorts();
-  const url = `http://${ports.host}:${ports.auth}/emulator/v1/projects/${projectId()}/verificationCodes`;
-  let code: string | undefined;
-  await expect
-    .poll(
-      async () => {
-        const body = (await (await fetch(url)).json()) as {
-          verificationCodes?: Array<{ phoneNumber: string; code: string }>;
-        };
-        code = body.verificationCodes?.filter((c) => c.phoneNumber === phoneNumber).at(-1)?.code;
-        return code;
-      },
-      { timeout: 15_000 },
-    )
-    .toBeTruthy();
-  return code as string;
-}
-
 function item(page: Page, title: string) {
   return page.getByRole('article', { name: title });
 }
@@ -183,7 +165,7 @@ describe('premium in the browser', () => {
     await staffPage.getByRole('heading', { name: 'Enter your verification code' }).waitFor();
     await staffPage
       .getByLabel('Verification code', { exact: true })
-      .fill(await latestSmsCode(staff.phoneNumber!));
+      .fill(await smsCodeFor(staff.phoneNumber!));
     await staffPage.getByRole('button', { name: 'Sign in' }).click();
     await staffPage.getByRole('heading', { name: `Welcome back, ${staff.username}!` }).waitFor();
     await staffPage.getByRole('button', { name: 'Staff console' }).click();
@@ -213,7 +195,7 @@ describe('premium in the browser', () => {
     const staff = await createAccount('pc', { staff: true });
     const page = await openApp();
     await signIn(page, staff);
-    await page.getByLabel('Verification code', { exact: true }).fill(await latestSmsCode(staff.phoneNumber!));
+    await page.getByLabel('Verification code', { exact: true }).fill(await smsCodeFor(staff.phoneNumber!));
     await page.getByRole('button', { name: 'Sign in' }).click();
     await page.getByRole('button', { name: 'Staff console' }).click();
     await page.getByLabel('How many codes').fill('2');

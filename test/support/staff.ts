@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { type App, deleteApp, initializeApp } from 'firebase-admin/app';
 import { getAuth } from 'firebase-admin/auth';
 import { FieldValue, getFirestore } from 'firebase-admin/firestore';
-import { localPorts, projectId } from '../../scripts/lib/project.js';
+import { projectId } from '../../scripts/lib/project.js';
 import { uniqueEmail } from './client.js';
 
 // Ready-made people for browser tests, created with firebase-admin against the emulators:
@@ -67,20 +67,4 @@ export async function createStaff(app: App): Promise<StaffPerson> {
   await getAuth(app).setCustomUserClaims(user.uid, { staff: true });
   await writeProfile(app, user.uid, username);
   return { uid: user.uid, email, password: PASSWORD, username, phoneNumber };
-}
-
-/** The newest SMS code the Auth emulator "sent" to a number, waiting for it to appear. */
-export async function smsCodeFor(phoneNumber: string, after = 0, timeoutMs = 15_000): Promise<string> {
-  const ports = localPorts();
-  const url = `http://${ports.host}:${ports.auth}/emulator/v1/projects/${projectId()}/verificationCodes`;
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const body = (await (await fetch(url)).json()) as {
-      verificationCodes?: Array<{ phoneNumber: string; code: string }>;
-    };
-    const codes = (body.verificationCodes ?? []).filter((c) => c.phoneNumber === phoneNumber);
-    if (codes.length > after) return codes.at(-1)!.code;
-    if (Date.now() > deadline) throw new Error(`no SMS code for ${phoneNumber} after ${timeoutMs} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
 }

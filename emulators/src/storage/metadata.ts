@@ -48,14 +48,15 @@ export interface MetadataPatch {
  */
 export const MAX_CUSTOM_METADATA_BYTES = 8 * 1024;
 const MAX_FIELD_BYTES = 4 * 1024;
-const STRING_FIELDS = [
-  'contentType',
+/** Optional HTTP-style fields, copied as-is between the API views and the export format. */
+export const OPTIONAL_HTTP_FIELDS = [
   'contentEncoding',
   'contentDisposition',
   'contentLanguage',
   'cacheControl',
   'customTime',
 ] as const;
+const STRING_FIELDS = ['contentType', ...OPTIONAL_HTTP_FIELDS] as const;
 
 /** The custom-metadata key that carries download tokens in the GCS view (FT metadata.js). */
 export const TOKENS_KEY = 'firebaseStorageDownloadTokens';
@@ -189,13 +190,7 @@ export function toGcsJson(m: ObjectMetadata, baseUrl: string): Record<string, un
     updated: m.updated,
     timeStorageClassUpdated: m.timeCreated,
   };
-  for (const f of [
-    'contentEncoding',
-    'contentDisposition',
-    'contentLanguage',
-    'cacheControl',
-    'customTime',
-  ] as const) {
+  for (const f of OPTIONAL_HTTP_FIELDS) {
     if (m[f] !== undefined) out[f] = m[f];
   }
   const custom: Record<string, string> = { ...m.customMetadata };

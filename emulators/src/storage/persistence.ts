@@ -21,7 +21,7 @@ import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { copyFile, link, mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { etagFor, type ObjectMetadata } from './metadata.js';
+import { etagFor, type ObjectMetadata, OPTIONAL_HTTP_FIELDS } from './metadata.js';
 import type { ObjectStore } from './object-store.js';
 
 interface ExportedMetadata {
@@ -169,13 +169,7 @@ function toExported(m: ObjectMetadata): ExportedMetadata {
     timeCreated: m.timeCreated,
     updated: m.updated,
   };
-  for (const f of [
-    'contentEncoding',
-    'contentDisposition',
-    'contentLanguage',
-    'cacheControl',
-    'customTime',
-  ] as const) {
+  for (const f of OPTIONAL_HTTP_FIELDS) {
     if (m[f] !== undefined) out[f] = m[f];
   }
   return out;
@@ -198,13 +192,7 @@ function fromExported(e: ExportedMetadata): ObjectMetadata {
     updated: new Date(e.updated ?? timeCreated).toISOString(),
     storageClass: e.storageClass ?? 'STANDARD',
   };
-  for (const f of [
-    'contentEncoding',
-    'contentDisposition',
-    'contentLanguage',
-    'cacheControl',
-    'customTime',
-  ] as const) {
+  for (const f of OPTIONAL_HTTP_FIELDS) {
     const v = e[f];
     if (typeof v === 'string') meta[f] = v;
   }
