@@ -1,5 +1,4 @@
-import { firestore } from '../firebase/firestore.js';
-import { collection, getDocs } from '../firebase/queries.js';
+import { collection, firestore, getDocs } from '../firebase/firestore.js';
 import { type ContentItem, sortItems, toContentItem } from './library-items.js';
 
 export { type ContentItem, fileName, formatSize } from './library-items.js';

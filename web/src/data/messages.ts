@@ -1,16 +1,20 @@
-import { doc, firestore, getDoc, serverTimestamp, writeBatch } from '../firebase/firestore.js';
 import {
   collection,
   type DocumentData,
+  doc,
+  firestore,
+  getDoc,
   getDocs,
   limit,
   orderBy,
   query,
   type QueryDocumentSnapshot,
+  serverTimestamp,
   Timestamp,
   updateDoc,
   where,
-} from '../firebase/firestore-queries.js';
+  writeBatch,
+} from '../firebase/firestore.js';
 import {
   type AttachmentRef,
   MESSAGES_PER_WINDOW,

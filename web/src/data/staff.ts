@@ -1,6 +1,5 @@
 import type { User } from '../firebase/auth.js';
-import { firestore } from '../firebase/firestore.js';
-import { collection, getDocs, limit, orderBy, query } from '../firebase/queries.js';
+import { collection, firestore, getDocs, limit, orderBy, query } from '../firebase/firestore.js';
 import { type AuditRow, type StaffAccess, staffAccess, toAuditRow } from './staff-access.js';
 
 export { type AuditRow, optionalDays, type StaffAccess } from './staff-access.js';

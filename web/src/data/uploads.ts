@@ -1,6 +1,5 @@
 import { doc, firestore, getDoc } from '../firebase/firestore.js';
-import { storage } from '../firebase/storage.js';
-import { getBlob, ref, uploadBytesResumable } from '../firebase/storage-transfers.js';
+import { getBlob, ref, storage, uploadBytesResumable } from '../firebase/storage.js';
 import { type AttachmentType, newUploadId } from './attachments.js';
 import { type IntakeRecord, parseIntakeRecord, pollDelay, SLOW_AFTER_MS } from './upload-status.js';
 

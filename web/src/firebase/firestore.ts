@@ -7,4 +7,18 @@ export function firestore(): Firestore {
 }
 
 // The data modules build on these; re-exported here so only this wrapper imports the SDK.
-export { doc, getDoc, serverTimestamp, writeBatch } from 'firebase/firestore/lite';
+export {
+  collection,
+  doc,
+  getDoc,
+  getDocs,
+  limit,
+  orderBy,
+  query,
+  serverTimestamp,
+  Timestamp,
+  updateDoc,
+  where,
+  writeBatch,
+} from 'firebase/firestore/lite';
+export type { DocumentData, QueryDocumentSnapshot } from 'firebase/firestore/lite';
