@@ -3,13 +3,14 @@
  * `npm run build -w @member-portal/emulators`. Everything runs against the built CLI in a child
  * process, so start-up and memory are those of the real command.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
+import { type ChildProcess, fork, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { deleteApp, initializeApp } from 'firebase-admin/app';
 import { type Firestore, getFirestore } from 'firebase-admin/firestore';
 import { type BenchResult, median, report } from './harness.js';
+import type { WriteOrder, WriteReport } from './support/admin-writer.js';
 
 const ROOT = join(import.meta.dirname, '..');
 // Overridable to compare two builds in the same time window.
@@ -122,43 +123,84 @@ async function stopChild(child: ChildProcess): Promise<void> {
   await done;
 }
 
-let appSeq = 0;
+const WRITER = join(ROOT, 'bench', 'support', 'admin-writer.ts');
+const NULL_SERVER = join(ROOT, 'bench', 'support', 'null-commit-server.ts');
+
+/** A firebase-admin client process (support/admin-writer.ts) pointed at `host`. */
+async function startWriter(
+  host: string,
+): Promise<{ write: (o: WriteOrder) => Promise<WriteReport>; stop: () => void }> {
+  const child = fork(WRITER, [], {
+    execArgv: ['--import', 'tsx'],
+    env: { ...process.env, FIRESTORE_EMULATOR_HOST: host },
+    stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
+  });
+  await new Promise((resolve, reject) => {
+    child.once('message', resolve);
+    child.once('exit', (code) => reject(new Error(`writer exited with ${code}`)));
+  });
+  return {
+    write: (o) =>
+      new Promise((resolve) => {
+        child.once('message', (r) => resolve(r as WriteReport));
+        child.send(o);
+      }),
+    stop: () => child.kill(),
+  };
+}
+
+/**
+ * One round of `count` writes spread over `writers` (100 in flight in all), starting at document
+ * `offset`. Answers writes/s over the whole round, and CPU ms per write on each side.
+ */
+async function writeRound(
+  writers: Awaited<ReturnType<typeof startWriter>>[],
+  server: number | undefined,
+  count: number,
+  offset: number,
+  collection: string,
+): Promise<{ perSecond: number; clientCpu: number; serverCpu: number }> {
+  const share = count / writers.length;
+  const c0 = server === undefined ? 0 : cpuMs(server);
+  const t0 = performance.now();
+  const reports = await Promise.all(
+    writers.map((w, k) =>
+      w.write({ count: share, offset: offset + k * share, inFlight: 100 / writers.length, collection }),
+    ),
+  );
+  const ms = performance.now() - t0;
+  return {
+    perSecond: count / (ms / 1000),
+    clientCpu: reports.reduce((sum, r) => sum + r.cpuMs, 0) / count,
+    serverCpu: server === undefined ? Number.NaN : (cpuMs(server) - c0) / count,
+  };
+}
+
+/** The firebase-admin client's own ceiling: one process against support/null-commit-server.ts. */
+async function nullServerCeiling(runs: number, perRun: number): Promise<number[]> {
+  const port = await freePort();
+  const server = fork(NULL_SERVER, [String(port)], {
+    execArgv: ['--import', 'tsx'],
+    stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
+  });
+  await new Promise((resolve) => server.once('message', resolve));
+  const writer = await startWriter(`127.0.0.1:${port}`);
+  await writeRound([writer], undefined, 5000, 0, 'warm');
+  const out: number[] = [];
+  for (let r = 0; r < runs; r++)
+    out.push((await writeRound([writer], undefined, perRun, r * perRun, 'items')).perSecond);
+  writer.stop();
+  server.kill();
+  return out;
+}
+
 function admin(port: number): { db: Firestore; close: () => Promise<void> } {
   process.env['FIRESTORE_EMULATOR_HOST'] = `127.0.0.1:${port}`;
   const app = initializeApp({ projectId: 'demo-bench' }, `bench-${appSeq++}`);
   const db = getFirestore(app);
   return { db, close: () => deleteApp(app) };
 }
-
-const DOC_TEXT = 'x'.repeat(880);
-function docData(i: number) {
-  return {
-    owner: `user${i % 100}`,
-    n: i,
-    text: DOC_TEXT,
-    tags: ['a', 'b', `t${i % 7}`],
-    at: new Date(1_700_000_000_000 + i),
-  };
-}
-
-async function writeConcurrently(
-  db: Firestore,
-  count: number,
-  offset: number,
-  inFlight: number,
-  collection = 'items',
-): Promise<number> {
-  let next = 0;
-  const t0 = performance.now();
-  const worker = async () => {
-    while (next < count) {
-      const i = next++;
-      await db.doc(`${collection}/d${offset + i}`).set(docData(offset + i));
-    }
-  };
-  await Promise.all(Array.from({ length: inFlight }, worker));
-  return count / ((performance.now() - t0) / 1000);
-}
+let appSeq = 0;
 
 async function main(): Promise<void> {
   const START_RUNS = 7;
@@ -191,29 +233,36 @@ async function main(): Promise<void> {
   }
 
   const { child, port } = await startChild();
-  const { db, close } = admin(port);
-  // Warm-up (JIT on both sides, the gRPC channel and its 100 streams), then start from empty.
-  await writeConcurrently(db, 1000, 0, 100, 'warm');
+  const host = `127.0.0.1:${port}`;
+  const solo = [await startWriter(host)];
+  const pair = [await startWriter(host), await startWriter(host)];
+  // Warm-up: JIT on every side and the gRPC channels, then start from empty. Throughput keeps
+  // rising for the first few thousand writes, so the warm-up is 5,000 per configuration.
+  await writeRound(solo, child.pid, 5000, 0, 'warm');
+  await writeRound(pair, child.pid, 5000, 0, 'warm');
   const cleared = await fetch(
     `http://127.0.0.1:${port}/emulator/v1/projects/demo-bench/databases/(default)/documents`,
     { method: 'DELETE' },
   );
   if (!cleared.ok) throw new Error(`clearing the warm-up documents failed: ${cleared.status}`);
-  const writes: number[] = [];
+  const soloWrites: number[] = [];
+  const pairWrites: number[] = [];
   const serverCpu: number[] = [];
   const clientCpu: number[] = [];
-  const N = 10_000;
-  // Three runs of 10,000 / 3 writes each fill the 10,000 documents used below.
-  const per = Math.ceil(N / 3);
-  for (let r = 0; r < 3; r++) {
-    const count = Math.min(per, N - r * per);
-    const c0 = cpuMs(child.pid!);
-    const u0 = process.cpuUsage();
-    writes.push(await writeConcurrently(db, count, r * per, 100));
-    const u = process.cpuUsage(u0);
-    serverCpu.push((cpuMs(child.pid!) - c0) / count);
-    clientCpu.push((u.user + u.system) / 1000 / count);
+  // Five rounds of 2,000 per configuration, interleaved so both see the same machine load. Both
+  // write items/d0..d9999, so the store ends with the 10,000 documents the figures below use.
+  const RUNS = 5;
+  const PER_RUN = 2000;
+  for (let r = 0; r < RUNS; r++) {
+    soloWrites.push((await writeRound(solo, child.pid, PER_RUN, r * PER_RUN, 'items')).perSecond);
+    const p = await writeRound(pair, child.pid, PER_RUN, r * PER_RUN, 'items');
+    pairWrites.push(p.perSecond);
+    serverCpu.push(p.serverCpu);
+    clientCpu.push(p.clientCpu);
   }
+  for (const w of [...solo, ...pair]) w.stop();
+  const { db, close } = admin(port);
+  const ceiling = await nullServerCeiling(3, PER_RUN);
   // Memory is measured at rest: the CLI runs full GCs after a second without requests.
   await sleep(3000);
   const loaded = [rssMiB(child.pid!)];
@@ -315,25 +364,40 @@ async function main(): Promise<void> {
       anchor: 'official emulator 456 MiB after 1,000 docs; @firestore-emulator/server 146 MiB after 10k',
     },
     {
-      name: 'firestore: single-document writes/s',
+      name: 'firestore: single-document writes/s, 2 firebase-admin processes',
       method:
-        'firebase-admin doc().set() of ~1 KB documents, 100 in flight, ~3,333 writes per run, after 1,000 warm-up writes (then cleared)',
+        'doc().set() of ~1 KB documents from 2 client processes, 50 in flight each (100 in all), 2,000 writes per run, after 5,000 warm-up writes (then cleared)',
       unit: 'writes/s',
-      samples: writes,
+      samples: pairWrites,
       budget: 3000,
       better: 'higher',
       anchor: '@firestore-emulator/server ~530 writes/s',
     },
     {
+      name: 'firestore: single-document writes/s, 1 firebase-admin process',
+      method: 'as above from one client process with 100 in flight, interleaved with the runs above',
+      unit: 'writes/s',
+      samples: soloWrites,
+      better: 'higher',
+    },
+    {
+      name: 'firestore: 1 firebase-admin process against a null server (client ceiling)',
+      method:
+        'the same client and load against bench/support/null-commit-server.ts, which answers every Commit with a fixed response and does no work',
+      unit: 'writes/s',
+      samples: ceiling,
+      better: 'higher',
+    },
+    {
       name: 'firestore: emulator CPU per write',
-      method: 'CPU time of the emulator process during the write runs / writes (the rest is the SDK)',
+      method: 'CPU time of the emulator process during the 2-process runs / writes',
       unit: 'ms',
       samples: serverCpu,
       better: 'lower',
     },
     {
       name: 'firestore: firebase-admin client CPU per write',
-      method: 'process.cpuUsage() of the bench process during the write runs / writes',
+      method: 'CPU time of both client processes during the 2-process runs / writes',
       unit: 'ms',
       samples: clientCpu,
       better: 'lower',

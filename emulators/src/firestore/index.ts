@@ -76,8 +76,17 @@ export async function startFirestoreEmulator(
   };
   const dual = createDualServer(pendingRest, async () => {
     const c = await loadCore;
-    const [grpc, svc] = await Promise.all([import('@grpc/grpc-js'), import('./grpc/service.js'), c.ready]);
-    return { grpc, service: svc.loadFirestoreService(), impl: svc.createServiceImpl(c) };
+    const [svc, transport] = await Promise.all([
+      import('./grpc/service.js'),
+      import('./grpc/transport.js'),
+      c.ready,
+    ]);
+    return transport.createGrpcServer(svc.createFirestoreMethods(c), {
+      maxReceiveMessageLength: 16 * 1024 * 1024,
+      maxSendMessageLength: 64 * 1024 * 1024,
+      // Counts calls for the idle collector (idle-gc.ts).
+      onCall: () => c.activity++,
+    });
   });
   await new Promise<void>((resolve, reject) => {
     dual.server.once('error', reject);

@@ -5,8 +5,7 @@
  */
 import { createServer as createHttpServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { createServer as createNetServer, type Server, type Socket } from 'node:net';
-import type * as GrpcJs from '@grpc/grpc-js';
-import type { ServiceDefinition, UntypedServiceImplementation } from '@grpc/grpc-js';
+import type { Http2Server } from 'node:http2';
 
 const PREFACE = Buffer.from('PRI * HTTP/2.0');
 
@@ -15,44 +14,22 @@ export interface DualServer {
   close(): Promise<void>;
 }
 
-export interface GrpcStack {
-  grpc: typeof GrpcJs;
-  service: ServiceDefinition;
-  impl: UntypedServiceImplementation;
-}
-
-interface Injector {
-  injectConnection(socket: Socket): void;
-  destroy(): void;
-}
-
 /**
- * The gRPC stack (@grpc/grpc-js, protobufjs and the Firestore protos) costs ~150 ms and ~12-18 MiB
- * RSS (grpc-js's own modules are ~11 MiB of that), so it is loaded when the first HTTP/2 connection
- * arrives (that connection waits for it); an emulator used only over REST never pays for it.
+ * The gRPC stack (protobufjs and the Firestore protos) costs tens of milliseconds and several MiB,
+ * so it is loaded when the first HTTP/2 connection arrives (that connection waits for it); an
+ * emulator used only over REST never pays for it.
  */
 export function createDualServer(
   rest: (req: IncomingMessage, res: ServerResponse) => void,
-  loadGrpc: () => Promise<GrpcStack>,
+  loadGrpc: () => Promise<Http2Server>,
 ): DualServer & { loadGrpc: () => Promise<void> } {
   const http = createHttpServer({ keepAliveTimeout: 5_000 }, rest);
-  let grpcServer: { forceShutdown(): void } | undefined;
-  let injector: Injector | undefined;
+  let h2: Http2Server | undefined;
   let closed = false;
   let grpcReady: Promise<void> | undefined;
   const ensureGrpc = (): Promise<void> => {
-    grpcReady ??= loadGrpc().then(({ grpc, service, impl }) => {
-      const server = new grpc.Server({
-        'grpc.max_receive_message_length': 16 * 1024 * 1024,
-        'grpc.max_send_message_length': 64 * 1024 * 1024,
-      });
-      server.addService(service, impl);
-      grpcServer = server;
-      injector = server.createConnectionInjector(grpc.ServerCredentials.createInsecure()) as Injector;
-      if (closed) {
-        injector.destroy();
-        server.forceShutdown();
-      }
+    grpcReady ??= loadGrpc().then((server) => {
+      h2 = server;
     });
     grpcReady.catch((e: unknown) => {
       process.stderr.write(`firestore emulator: cannot load the gRPC service: ${String(e)}\n`);
@@ -75,9 +52,9 @@ export function createDualServer(
       if (isH2) {
         ensureGrpc().then(
           () => {
-            if (closed || !injector) socket.destroy();
+            if (closed || !h2) socket.destroy();
             else {
-              injector.injectConnection(socket);
+              h2.emit('connection', socket);
               socket.resume();
             }
           },
@@ -96,8 +73,6 @@ export function createDualServer(
       new Promise<void>((resolve) => {
         closed = true;
         server.close(() => resolve());
-        injector?.destroy();
-        grpcServer?.forceShutdown();
         http.closeAllConnections();
         for (const s of sockets) s.destroy();
       }),

@@ -8,13 +8,20 @@ import { invalid } from './errors.js';
 const MIN_SECONDS = -62135596800; // 0001-01-01T00:00:00Z
 const MAX_SECONDS = 253402300799; // 9999-12-31T23:59:59Z
 
+// Consecutive timestamps (commit times, a batch's values) mostly share their second.
+let cachedSeconds = Number.NaN;
+let cachedPrefix = '';
+
 export function formatTimestamp(seconds: number, nanos: number): string {
   if (!Number.isFinite(seconds) || seconds < MIN_SECONDS || seconds > MAX_SECONDS) {
     throw invalid(`Timestamp seconds out of range: ${seconds}`);
   }
   if (!Number.isInteger(nanos) || nanos < 0 || nanos > 999_999_999) throw invalid(`Invalid nanos: ${nanos}`);
-  const iso = new Date(seconds * 1000).toISOString(); // YYYY-MM-DDTHH:MM:SS.000Z
-  return `${iso.slice(0, 19)}.${String(nanos).padStart(9, '0')}Z`;
+  if (seconds !== cachedSeconds) {
+    cachedPrefix = new Date(seconds * 1000).toISOString().slice(0, 19); // YYYY-MM-DDTHH:MM:SS
+    cachedSeconds = seconds;
+  }
+  return `${cachedPrefix}.${String(nanos).padStart(9, '0')}Z`;
 }
 
 const RFC3339 = /^(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d)(?:\.(\d{1,9}))?(Z|[+-]\d\d:\d\d)$/;
@@ -28,9 +35,9 @@ export function parseTimestamp(s: string): string {
   return formatTimestamp(Math.floor(ms / 1000), nanos);
 }
 
-export function timestampToProto(s: string): { seconds: string; nanos: number } {
+export function timestampToProto(s: string): { seconds: number; nanos: number } {
   const ms = Date.parse(`${s.slice(0, 19)}Z`);
-  return { seconds: String(Math.floor(ms / 1000)), nanos: Number(s.slice(20, 29)) };
+  return { seconds: Math.floor(ms / 1000), nanos: Number(s.slice(20, 29)) };
 }
 
 export function timestampFromProto(t: { seconds?: string | number | null; nanos?: number | null }): string {

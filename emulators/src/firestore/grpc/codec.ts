@@ -1,6 +1,7 @@
 /**
- * Conversion between @grpc/proto-loader objects (options below: longs and bytes as strings, enums
- * as names, oneof virtual fields on) and the canonical JSON shapes the core uses.
+ * Conversion between protobufjs plain objects (toObject with the options below, as
+ * @grpc/proto-loader uses them: longs and bytes as strings, enums as names, oneof virtual fields
+ * on) and the canonical JSON shapes the core uses.
  */
 import { type Codec, isRecord } from '../codec.js';
 import { invalid } from '../errors.js';
@@ -94,11 +95,12 @@ export type ProtoValue = Record<string, unknown>;
 
 /**
  * A commit answers its commit time once per write result plus once more, and documents share update
- * times, so recent conversions are cached (the objects are only read by the serializer).
+ * times, so recent conversions are cached (the objects are only read by the serializer). Seconds
+ * are numbers: protobufjs would parse a string into a Long on every encode.
  */
-const protoTimes = new Map<string, { seconds: string; nanos: number }>();
+const protoTimes = new Map<string, { seconds: number; nanos: number }>();
 
-function protoTime(s: string): { seconds: string; nanos: number } {
+function protoTime(s: string): { seconds: number; nanos: number } {
   let t = protoTimes.get(s);
   if (!t) {
     if (protoTimes.size >= 1024) protoTimes.clear();
@@ -124,7 +126,7 @@ export function encodeFields(fields: Fields): Record<string, ProtoValue> {
   return out;
 }
 
-export function ts(s: string | undefined): { seconds: string; nanos: number } | undefined {
+export function ts(s: string | undefined): { seconds: number; nanos: number } | undefined {
   return s ? protoTime(s) : undefined;
 }
 

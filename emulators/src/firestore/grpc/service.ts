@@ -4,13 +4,13 @@
  * installed @google-cloud/firestore package (build/protos/v1.json).
  */
 import { randomBytes } from 'node:crypto';
+import type { IncomingHttpHeaders } from 'node:http2';
 import { createRequire } from 'node:module';
-import type * as grpc from '@grpc/grpc-js';
 import { type Caller, callerFromHeader } from '../auth.js';
 import { isRecord } from '../codec.js';
 import type { FirestoreEmulatorCore } from '../emulator.js';
 import type { Value } from '../values.js';
-import { Code, FirestoreError, invalid, toFirestoreError } from '../errors.js';
+import { Code, FirestoreError, invalid } from '../errors.js';
 import { type ListenResponse, ListenSession } from '../listen.js';
 import * as ops from '../ops.js';
 import { parseResource } from '../paths.js';
@@ -23,17 +23,9 @@ import {
   type ProtoValue,
   ts,
 } from './codec.js';
+import type { GrpcMethod, MethodCodec, Msg, StreamCall } from './transport.js';
 
-type Msg = Record<string, unknown>;
-
-const DECODE_ERROR = '__decodeError';
-
-function checkDecoded(req: Msg): void {
-  const err = req[DECODE_ERROR];
-  if (typeof err === 'string') throw invalid(`Invalid protobuf message: ${err}`);
-}
-
-/** The parts of protobufjs (the library @grpc/proto-loader is built on) that we use. */
+/** The parts of protobufjs that we use. */
 interface PbType {
   decode(buf: Uint8Array): object;
   toObject(msg: object, opts: object): Msg;
@@ -53,91 +45,60 @@ interface PbRoot {
   };
 }
 
+interface MethodShape extends MethodCodec {
+  requestStream: boolean;
+  responseStream: boolean;
+}
+
 /**
- * Builds the service definition straight from protobufjs rather than through proto-loader's
- * `fromJSON`, which also converts every message type to descriptor protos for gRPC reflection:
- * ~90 ms and ~8 MiB of heap that a server without reflection never reads. The codecs are the same
- * as proto-loader's (fromObject + encode; decode + toObject with LOADER_OPTIONS). protobufjs is
- * a direct dependency pinned to the version proto-loader uses, so npm keeps a single copy.
+ * Request decoders and response encoders for every method, straight from protobufjs and the
+ * Firestore protos shipped in @google-cloud/firestore (@grpc/proto-loader's `fromJSON` would also
+ * build reflection descriptors: ~90 ms and ~8 MiB that a server without reflection never reads).
+ * Objects have proto-loader's shape (LOADER_OPTIONS), which codec.ts converts. protobufjs is pinned
+ * to the version firebase-admin's gRPC stack uses, so npm keeps a single copy.
  */
-export function loadFirestoreService(): grpc.ServiceDefinition {
+export function loadFirestoreCodecs(): Map<string, MethodShape> {
   const require = createRequire(import.meta.url);
   const pb = require('protobufjs') as {
     Root: { fromJSON(json: unknown): PbRoot };
   };
   const json: unknown = require('@google-cloud/firestore/build/protos/v1.json');
   const service = pb.Root.fromJSON(json).resolveAll().lookupService('google.firestore.v1.Firestore');
-  const out: Record<string, grpc.MethodDefinition<unknown, unknown>> = {};
+  const out = new Map<string, MethodShape>();
   for (const m of service.methodsArray) {
     const req = m.resolvedRequestType!;
     const res = m.resolvedResponseType!;
-    const serializer = (type: PbType) => (obj: Msg) =>
-      Buffer.from(type.encode(type.fromObject(obj)).finish());
-    out[m.name] = {
-      path: `/google.firestore.v1.Firestore/${m.name}`,
+    out.set(m.name, {
       requestStream: m.requestStream === true,
       responseStream: m.responseStream === true,
-      requestSerialize: serializer(req) as (v: unknown) => Buffer,
-      responseSerialize: serializer(res) as (v: unknown) => Buffer,
-      responseDeserialize: (buf: Buffer) => res.toObject(res.decode(buf), LOADER_OPTIONS),
-      // grpc-js answers undecodable messages with INTERNAL; we want INVALID_ARGUMENT, so decoding
-      // errors become a marker object that the handlers reject.
-      requestDeserialize: (buf: Buffer) => {
+      decode: (buf) => {
+        let decoded: object;
         try {
-          return req.toObject(req.decode(buf), LOADER_OPTIONS);
+          decoded = req.decode(buf);
         } catch (e) {
-          return { [DECODE_ERROR]: e instanceof Error ? e.message : String(e) };
+          throw invalid(`Invalid protobuf message: ${e instanceof Error ? e.message : String(e)}`);
         }
+        return req.toObject(decoded, LOADER_OPTIONS);
       },
-    };
+      encode: (obj) => res.encode(res.fromObject(obj)).finish(),
+    });
   }
-  return out as grpc.ServiceDefinition;
+  return out;
 }
 
-function callerOf(md: grpc.Metadata): Caller {
-  const v = md.get('authorization')[0];
-  return callerFromHeader(typeof v === 'string' ? v : v?.toString());
+function callerOf(headers: IncomingHttpHeaders): Caller {
+  return callerFromHeader(headers.authorization);
 }
 
-function toStatus(e: unknown): Partial<grpc.StatusObject> {
-  const err = toFirestoreError(e);
-  return { code: err.code as number as grpc.status, details: err.message };
-}
+type Unary = (req: Msg, caller: Caller) => ProtoValue | Promise<ProtoValue>;
+type ServerStream = (req: Msg, caller: Caller) => Promise<ProtoValue[]>;
+type Impl =
+  | { kind: 'unary'; fn: Unary }
+  | { kind: 'serverStream'; fn: ServerStream }
+  | { kind: 'bidi'; fn: (call: StreamCall) => void };
 
-function unary<Req, Res>(
-  fn: (req: Req, caller: Caller) => Res | Promise<Res>,
-): grpc.handleUnaryCall<Req, Res> {
-  return (call, cb) => {
-    Promise.resolve()
-      .then(() => {
-        checkDecoded(call.request as Msg);
-        return fn(call.request, callerOf(call.metadata));
-      })
-      .then(
-        (r) => cb(null, r),
-        (e: unknown) => cb(toStatus(e) as grpc.ServiceError),
-      );
-  };
-}
-
-function serverStream<Req>(
-  fn: (req: Req, caller: Caller) => Promise<ProtoValue[]>,
-): grpc.handleServerStreamingCall<Req, ProtoValue> {
-  return (call) => {
-    Promise.resolve()
-      .then(() => {
-        checkDecoded(call.request as Msg);
-        return fn(call.request, callerOf(call.metadata));
-      })
-      .then(
-        (msgs) => {
-          for (const m of msgs) call.write(m);
-          call.end();
-        },
-        (e: unknown) => call.emit('error', toStatus(e)),
-      );
-  };
-}
+const unary = (fn: Unary): Impl => ({ kind: 'unary', fn });
+const serverStream = (fn: ServerStream): Impl => ({ kind: 'serverStream', fn });
 
 function encodeListen(m: ListenResponse): ProtoValue {
   if ('targetChange' in m) {
@@ -162,10 +123,11 @@ function str(x: unknown): string {
   return typeof x === 'string' ? x : '';
 }
 
-export function createServiceImpl(core: FirestoreEmulatorCore): grpc.UntypedServiceImplementation {
+/** `google.firestore.v1.Firestore`'s methods by gRPC path, for transport.ts. */
+export function createFirestoreMethods(core: FirestoreEmulatorCore): Map<string, GrpcMethod> {
   const codec = protoCodec;
-  const impl: grpc.UntypedServiceImplementation = {
-    GetDocument: unary<Msg, ProtoValue>(async (req, caller) => {
+  const impl: Record<string, Impl> = {
+    GetDocument: unary(async (req, caller) => {
       const name = str(req['name']);
       const database = parseResource(name).db;
       const r = await ops.batchGet(
@@ -183,11 +145,11 @@ export function createServiceImpl(core: FirestoreEmulatorCore): grpc.UntypedServ
         throw new FirestoreError(Code.NOT_FOUND, `Document "${name}" not found.`);
       return encodeDocument(first.found);
     }),
-    ListDocuments: unary<Msg, ProtoValue>((req, caller) => {
+    ListDocuments: unary((req, caller) => {
       const r = ops.listDocuments(core, caller, codec, str(req['parent']), str(req['collectionId']), req);
       return { documents: r.documents.map(encodeDocument), nextPageToken: r.nextPageToken };
     }),
-    UpdateDocument: unary<Msg, ProtoValue>(async (req, caller) => {
+    UpdateDocument: unary(async (req, caller) => {
       const doc = isRecord(req['document']) ? req['document'] : {};
       const name = str(doc['name']);
       const db = parseResource(name).db;
@@ -199,7 +161,7 @@ export function createServiceImpl(core: FirestoreEmulatorCore): grpc.UntypedServ
       const first = r[0];
       return first && 'found' in first ? encodeDocument(first.found) : {};
     }),
-    DeleteDocument: unary<Msg, ProtoValue>((req, caller) => {
+    DeleteDocument: unary((req, caller) => {
       const name = str(req['name']);
       const db = parseResource(name).db;
       ops.commit(core, caller, codec, `projects/${db.project}/databases/${db.database}`, {
@@ -207,7 +169,7 @@ export function createServiceImpl(core: FirestoreEmulatorCore): grpc.UntypedServ
       });
       return {};
     }),
-    CreateDocument: unary<Msg, ProtoValue>(async (req, caller) => {
+    CreateDocument: unary(async (req, caller) => {
       const parent = str(req['parent']);
       const id =
         str(req['documentId']) || randomBytes(15).toString('base64url').replace(/[-_]/g, 'x').slice(0, 20);
@@ -222,7 +184,7 @@ export function createServiceImpl(core: FirestoreEmulatorCore): grpc.UntypedServ
       const first = r[0];
       return first && 'found' in first ? encodeDocument(first.found) : {};
     }),
-    BatchGetDocuments: serverStream<Msg>(async (req, caller) => {
+    BatchGetDocuments: serverStream(async (req, caller) => {
       const r = await ops.batchGet(core, caller, str(req['database']), req);
       return r.map((m) => ({
         ...('found' in m ? { found: encodeDocument(m.found) } : { missing: m.missing }),
@@ -230,13 +192,13 @@ export function createServiceImpl(core: FirestoreEmulatorCore): grpc.UntypedServ
         transaction: m.transaction,
       }));
     }),
-    BeginTransaction: unary<Msg, ProtoValue>((req) => ops.beginTransaction(core, str(req['database']), req)),
-    Commit: unary<Msg, ProtoValue>((req, caller) => {
+    BeginTransaction: unary((req) => ops.beginTransaction(core, str(req['database']), req)),
+    Commit: unary((req, caller) => {
       const r = ops.commit(core, caller, codec, str(req['database']), req);
       return { commitTime: ts(r.commitTime), writeResults: encodeWriteResults(r.writeResults) };
     }),
-    Rollback: unary<Msg, ProtoValue>((req) => ops.rollback(core, str(req['database']), req)),
-    RunQuery: serverStream<Msg>(async (req, caller) => {
+    Rollback: unary((req) => ops.rollback(core, str(req['database']), req)),
+    RunQuery: serverStream(async (req, caller) => {
       const r = await ops.runQuery(core, caller, codec, str(req['parent']), req);
       return r.map((m) => ({
         document: m.document ? encodeDocument(m.document) : undefined,
@@ -244,7 +206,7 @@ export function createServiceImpl(core: FirestoreEmulatorCore): grpc.UntypedServ
         transaction: m.transaction,
       }));
     }),
-    RunAggregationQuery: serverStream<Msg>(async (req, caller) => {
+    RunAggregationQuery: serverStream(async (req, caller) => {
       const r = await ops.runAggregationQuery(core, caller, codec, str(req['parent']), req);
       return r.map((m) => ({
         result: { aggregateFields: encodeFields(m.result.aggregateFields) },
@@ -252,52 +214,48 @@ export function createServiceImpl(core: FirestoreEmulatorCore): grpc.UntypedServ
         transaction: m.transaction,
       }));
     }),
-    PartitionQuery: unary<Msg, ProtoValue>(() => {
+    PartitionQuery: unary(() => {
       throw new FirestoreError(Code.UNIMPLEMENTED, 'PartitionQuery is not supported by this emulator.');
     }),
-    ListCollectionIds: unary<Msg, ProtoValue>((req, caller) =>
-      ops.listCollectionIds(core, caller, str(req['parent']), req),
-    ),
-    BatchWrite: unary<Msg, ProtoValue>((req, caller) => {
+    ListCollectionIds: unary((req, caller) => ops.listCollectionIds(core, caller, str(req['parent']), req)),
+    BatchWrite: unary((req, caller) => {
       const r = ops.batchWrite(core, caller, codec, str(req['database']), req);
       return { writeResults: encodeWriteResults(r.writeResults), status: r.status };
     }),
-    Write: (call: grpc.ServerDuplexStream<Msg, ProtoValue>) => handleWrite(core, call),
-    Listen: (call: grpc.ServerDuplexStream<Msg, ProtoValue>) => handleListen(core, call),
+    Write: { kind: 'bidi', fn: (call) => handleWrite(core, call) },
+    Listen: { kind: 'bidi', fn: (call) => handleListen(core, call) },
   };
-  // Count every call for the idle collector (idle-gc.ts).
-  for (const [name, fn] of Object.entries(impl)) {
-    impl[name] = ((call: unknown, cb: unknown) => {
-      core.activity++;
-      return (fn as (c: unknown, cb: unknown) => unknown)(call, cb);
-    }) as grpc.UntypedHandleCall;
+  const methods = new Map<string, GrpcMethod>();
+  for (const [name, shape] of loadFirestoreCodecs()) {
+    const path = `/google.firestore.v1.Firestore/${name}`;
+    const m = impl[name];
+    // Methods the protos add later answer UNIMPLEMENTED from the transport.
+    if (!m) continue;
+    const { decode, encode } = shape;
+    if (m.kind === 'bidi') methods.set(path, { kind: 'bidi', decode, encode, handle: m.fn });
+    else if (m.kind === 'unary')
+      methods.set(path, { kind: 'unary', decode, encode, handle: (req, h) => m.fn(req, callerOf(h)) });
+    else
+      methods.set(path, { kind: 'serverStream', decode, encode, handle: (req, h) => m.fn(req, callerOf(h)) });
   }
-  return impl;
+  return methods;
 }
 
 /** The Write stream: a handshake, then one ordered response per batch (§A.2). */
-function handleWrite(core: FirestoreEmulatorCore, call: grpc.ServerDuplexStream<Msg, ProtoValue>): void {
+function handleWrite(core: FirestoreEmulatorCore, call: StreamCall): void {
   let caller: Caller;
-  let database = '';
-  let token = 0;
-  let failed = false;
-  const fail = (e: unknown) => {
-    if (failed) return;
-    failed = true;
-    call.emit('error', toStatus(e));
-  };
   try {
-    caller = callerOf(call.metadata);
+    caller = callerOf(call.headers);
   } catch (e) {
-    fail(e);
+    call.fail(e);
     return;
   }
+  let database = '';
+  let token = 0;
   const streamId = randomBytes(8).toString('hex');
   const nextToken = () => Buffer.from(String(++token)).toString('base64');
   call.on('data', (req: Msg) => {
-    if (failed) return;
     try {
-      checkDecoded(req);
       if (database === '') {
         database = str(req['database']);
         parseResource(database, false);
@@ -313,46 +271,33 @@ function handleWrite(core: FirestoreEmulatorCore, call: grpc.ServerDuplexStream<
         writeResults: encodeWriteResults(r.writeResults),
       });
     } catch (e) {
-      fail(e);
+      call.fail(e);
     }
   });
-  call.on('end', () => {
-    if (!failed) call.end();
-  });
-  call.on('error', () => {
-    failed = true;
-  });
+  call.on('end', () => call.end());
 }
 
-function handleListen(core: FirestoreEmulatorCore, call: grpc.ServerDuplexStream<Msg, ProtoValue>): void {
+function handleListen(core: FirestoreEmulatorCore, call: StreamCall): void {
   let session: ListenSession;
   try {
-    const caller = callerOf(call.metadata);
     session = new ListenSession(
       (id) => core.db(id),
-      caller,
+      callerOf(call.headers),
       protoCodec,
       (m) => call.write(encodeListen(m)),
     );
   } catch (e) {
-    call.emit('error', toStatus(e));
+    call.fail(e);
     return;
   }
   call.on('data', (req: Msg) => {
     try {
-      checkDecoded(req);
       session.handle(req);
     } catch (e) {
       session.close();
-      call.emit('error', toStatus(e));
+      call.fail(e);
     }
   });
-  const close = () => session.close();
-  call.on('end', () => {
-    close();
-    call.end();
-  });
-  call.on('cancelled', close);
-  call.on('error', close);
-  call.on('close', close);
+  call.on('end', () => call.end());
+  call.on('close', () => session.close());
 }

@@ -1,0 +1,58 @@
+/**
+ * A firebase-admin client in its own process, driven over IPC by firestore.bench.ts, so that the
+ * bench can run one or several clients and measure each one's CPU. FIRESTORE_EMULATOR_HOST names
+ * the server. Each `{ count, offset, inFlight, collection }` message writes `count` documents of
+ * ~1 KB with `doc().set()`, at most `inFlight` at a time, and answers `{ ms, cpuMs }`.
+ */
+import { initializeApp } from 'firebase-admin/app';
+import { getFirestore } from 'firebase-admin/firestore';
+
+export interface WriteOrder {
+  count: number;
+  offset: number;
+  inFlight: number;
+  collection: string;
+}
+export interface WriteReport {
+  ms: number;
+  cpuMs: number;
+}
+
+const db = getFirestore(initializeApp({ projectId: 'demo-bench' }));
+const TEXT = 'x'.repeat(880);
+
+function docData(i: number) {
+  return {
+    owner: `user${i % 100}`,
+    n: i,
+    text: TEXT,
+    tags: ['a', 'b', `t${i % 7}`],
+    at: new Date(1_700_000_000_000 + i),
+  };
+}
+
+async function write(o: WriteOrder): Promise<WriteReport> {
+  let next = 0;
+  const u0 = process.cpuUsage();
+  const t0 = performance.now();
+  const worker = async () => {
+    while (next < o.count) {
+      const i = o.offset + next++;
+      await db.doc(`${o.collection}/d${i}`).set(docData(i));
+    }
+  };
+  await Promise.all(Array.from({ length: o.inFlight }, worker));
+  const u = process.cpuUsage(u0);
+  return { ms: performance.now() - t0, cpuMs: (u.user + u.system) / 1000 };
+}
+
+process.on('message', (o: WriteOrder) => {
+  write(o).then(
+    (r) => process.send?.(r),
+    (e: unknown) => {
+      console.error(e);
+      process.exit(1);
+    },
+  );
+});
+process.send?.('ready');
