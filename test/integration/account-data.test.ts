@@ -303,6 +303,23 @@ describe('deleteMyAccount', () => {
     expect(await remainsOf(bob)).toEqual(everything(bob));
   });
 
+  it('keeps a code the member redeemed used but no longer naming them, and drops every rate-limit counter', async () => {
+    const member = await signUpMember({ verified: true });
+    const db = getFirestore(admin);
+    const code = db.doc(`accessCodes/deleted-member-test-${member.uid}`);
+    await code.set({ premiumDays: 30, redeemedBy: member.uid, redeemedAt: Timestamp.now() });
+    const counters = ['redeemAccessCode', 'staffPremium', 'createAccessCodes'].map((action) =>
+      db.doc(`rateLimits/${action}:${member.uid}`),
+    );
+    await Promise.all(counters.map((ref) => ref.set({ hits: [Date.now()] })));
+
+    const report = await member.call('deleteMyAccount', { confirm: true });
+
+    expect(report).toEqual({ documents: 3, files: 0, authUser: true });
+    expect((await code.get()).data()).toMatchObject({ premiumDays: 30, redeemedBy: 'deleted-member' });
+    for (const ref of counters) expect((await ref.get()).exists).toBe(false);
+  });
+
   it('is harmless to run twice', async () => {
     const member = await signUpMember({ verified: true });
     await seed(member);

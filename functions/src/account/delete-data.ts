@@ -1,5 +1,5 @@
-import { adminAuth, bucket } from '../admin.js';
-import { deleteMatching, memberRefs, ownedUsernameRef } from './member-data.js';
+import { adminAuth, bucket, db } from '../admin.js';
+import { DELETED_MEMBER, deleteMatching, memberRefs, ownedUsernameRef } from './member-data.js';
 
 export interface DeletionReport {
   documents: number;
@@ -34,6 +34,12 @@ export async function deleteMemberData(uid: string): Promise<DeletionReport> {
   documents += await deleteMatching(refs.usernames);
   documents += await deleteMatching(refs.messages);
   documents += await deleteMatching(refs.uploads);
+  const codes = await refs.redeemedCodes.get();
+  if (!codes.empty) {
+    const batch = db().batch();
+    for (const code of codes.docs) batch.update(code.ref, { redeemedBy: DELETED_MEMBER });
+    await batch.commit();
+  }
   for (const ref of [refs.thread, refs.profile, ...refs.rateLimits]) {
     if ((await ref.get()).exists) {
       await ref.delete();

@@ -2,6 +2,12 @@ import type { DocumentReference, Query } from 'firebase-admin/firestore';
 import { bucket, db } from '../admin.js';
 import { rateLimitPath } from '../limits/rate-limit.js';
 
+/** Every rate-limited action keyed by the caller's uid (see the callables). */
+const RATE_LIMITED_ACTIONS = ['exportMyData', 'redeemAccessCode', 'staffPremium', 'createAccessCodes'];
+
+/** What a redeemed access code says instead of the uid once its redeemer's account is deleted. */
+export const DELETED_MEMBER = 'deleted-member';
+
 /**
  * Where a member's data lives (DESIGN §3). Export and deletion both start here, so a new
  * kind of member data only has to be added once.
@@ -14,7 +20,9 @@ export function memberRefs(uid: string) {
     messages: firestore.collection(`threads/${uid}/messages`),
     uploads: firestore.collection('uploads').where('owner', '==', uid),
     usernames: firestore.collection('usernames').where('uid', '==', uid),
-    rateLimits: [firestore.doc(rateLimitPath('exportMyData', uid))],
+    rateLimits: RATE_LIMITED_ACTIONS.map((action) => firestore.doc(rateLimitPath(action, uid))),
+    // Kept (a used code must stay used) but no longer naming the member.
+    redeemedCodes: firestore.collection('accessCodes').where('redeemedBy', '==', uid),
     filePrefix: `uploads/${uid}/`,
   };
 }

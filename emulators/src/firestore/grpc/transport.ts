@@ -200,27 +200,36 @@ class Call extends EventEmitter implements StreamCall {
   }
 
   write(msg: Msg): void {
-    if (this.finished) return;
-    let encoded: Uint8Array;
-    try {
-      encoded = this.method.encode(msg);
-    } catch (e) {
-      this.fail(
-        new FirestoreError(Code.INTERNAL, `Error serializing response: ${toFirestoreError(e).message}`),
-      );
-      return;
-    }
-    if (encoded.length > this.opts.maxSendMessageLength) {
-      this.fail(
-        new FirestoreError(
-          Code.RESOURCE_EXHAUSTED,
-          `Sent message larger than max (${encoded.length} vs. ${this.opts.maxSendMessageLength})`,
-        ),
-      );
-      return;
+    this.writeAll([msg]);
+  }
+
+  /** Writes several messages with one stream write (a query's documents). */
+  writeAll(msgs: Msg[]): void {
+    if (this.finished || msgs.length === 0) return;
+    const frames: Buffer[] = [];
+    for (const msg of msgs) {
+      let encoded: Uint8Array;
+      try {
+        encoded = this.method.encode(msg);
+      } catch (e) {
+        this.fail(
+          new FirestoreError(Code.INTERNAL, `Error serializing response: ${toFirestoreError(e).message}`),
+        );
+        return;
+      }
+      if (encoded.length > this.opts.maxSendMessageLength) {
+        this.fail(
+          new FirestoreError(
+            Code.RESOURCE_EXHAUSTED,
+            `Sent message larger than max (${encoded.length} vs. ${this.opts.maxSendMessageLength})`,
+          ),
+        );
+        return;
+      }
+      frames.push(frame(encoded));
     }
     this.sendHeaders();
-    this.stream.write(frame(encoded));
+    this.stream.write(frames.length === 1 ? frames[0]! : Buffer.concat(frames));
   }
 
   /** Sends one message and status OK together (unary calls). */
@@ -308,7 +317,7 @@ function runSingle(call: Call, method: GrpcMethod & { kind: 'unary' | 'serverStr
     (result as Promise<Msg | Msg[]>).then(
       (r) => {
         if (method.kind === 'unary') return call.reply(r as Msg);
-        for (const m of r as Msg[]) call.write(m);
+        call.writeAll(r as Msg[]);
         call.end();
       },
       (e: unknown) => call.fail(e),
