@@ -8,20 +8,22 @@ import { invalid } from './errors.js';
 const MIN_SECONDS = -62135596800; // 0001-01-01T00:00:00Z
 const MAX_SECONDS = 253402300799; // 9999-12-31T23:59:59Z
 
-// Consecutive timestamps (commit times, a batch's values) mostly share their second.
-let cachedSeconds = Number.NaN;
-let cachedPrefix = '';
+// Timestamps mostly repeat a few seconds (commit times, a batch's values): Date#toISOString is the
+// costly part, so its output is kept per second.
+const prefixes = new Map<number, string>();
 
 export function formatTimestamp(seconds: number, nanos: number): string {
   if (!Number.isFinite(seconds) || seconds < MIN_SECONDS || seconds > MAX_SECONDS) {
     throw invalid(`Timestamp seconds out of range: ${seconds}`);
   }
   if (!Number.isInteger(nanos) || nanos < 0 || nanos > 999_999_999) throw invalid(`Invalid nanos: ${nanos}`);
-  if (seconds !== cachedSeconds) {
-    cachedPrefix = new Date(seconds * 1000).toISOString().slice(0, 19); // YYYY-MM-DDTHH:MM:SS
-    cachedSeconds = seconds;
+  let prefix = prefixes.get(seconds);
+  if (prefix === undefined) {
+    if (prefixes.size >= 256) prefixes.clear();
+    prefix = new Date(seconds * 1000).toISOString().slice(0, 19); // YYYY-MM-DDTHH:MM:SS
+    prefixes.set(seconds, prefix);
   }
-  return `${cachedPrefix}.${String(nanos).padStart(9, '0')}Z`;
+  return `${prefix}.${String(nanos).padStart(9, '0')}Z`;
 }
 
 const RFC3339 = /^(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d)(?:\.(\d{1,9}))?(Z|[+-]\d\d:\d\d)$/;

@@ -59,7 +59,6 @@ const { HTTP2_HEADER_PATH, HTTP2_HEADER_CONTENT_TYPE, HTTP2_HEADER_STATUS } = co
 const RESPONSE_HEADERS = {
   [HTTP2_HEADER_STATUS]: 200,
   [HTTP2_HEADER_CONTENT_TYPE]: 'application/grpc+proto',
-  'grpc-accept-encoding': 'identity,deflate,gzip',
 };
 const OK_TRAILERS = { 'grpc-status': '0' };
 
