@@ -5,7 +5,7 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import type { EmulatorHandle } from './handle.js';
+import type { EmulatorHandle, OpenEmulator } from './handle.js';
 
 export interface CliOptions {
   command: 'start' | 'exec';
@@ -152,60 +152,61 @@ interface Running {
   handle: EmulatorHandle;
 }
 
+interface Opened {
+  name: Running['name'];
+  emulator: OpenEmulator<EmulatorHandle>;
+}
+
+/**
+ * Every port opens before any emulator loads its modules: loading them takes most of the start-up
+ * time, and one emulator's loading would otherwise hold back the other's port.
+ */
 async function startAll(opts: CliOptions, cfg: ProjectConfig): Promise<Running[]> {
   const only = opts.only ?? ['firestore', 'storage'];
   const project = opts.project ?? cfg.project;
-  const running: Running[] = [];
-  const firestoreHost = opts.host ?? cfg.firestore.host ?? '127.0.0.1';
-  const firestorePort = opts.firestorePort ?? cfg.firestore.port;
-  const startFirestore = async (): Promise<void> => {
-    const { startFirestoreEmulator } = await import('./firestore/index.js');
-    const rulesPath =
-      cfg.firestore.rules && existsSync(cfg.firestore.rules) ? cfg.firestore.rules : undefined;
-    const handle = await startFirestoreEmulator({
-      host: firestoreHost,
-      port: firestorePort,
-      projectId: project,
-      rulesPath,
-      importDir: opts.importDir,
-      idleGc: true,
-    });
-    running.push({ name: 'firestore', handle });
-  };
-  const startStorage = async (firestore: { host: string; port: number } | null): Promise<void> => {
-    const { startStorageEmulator } = await import('./storage/index.js');
-    const rulesPath = cfg.storage.rules && existsSync(cfg.storage.rules) ? cfg.storage.rules : undefined;
-    const handle = await startStorageEmulator({
-      host: opts.host ?? cfg.storage.host ?? '127.0.0.1',
-      port: opts.storagePort ?? cfg.storage.port,
-      projectId: project,
-      rulesPath,
-      importDir: opts.importDir,
-      firestore,
-      functions: parseHostPort(opts.functions) ?? cfg.functions,
-    });
-    running.push({ name: 'storage', handle });
-  };
+  const existing = (path: string | undefined) => (path && existsSync(path) ? path : undefined);
+  const [firestore, storage] = await Promise.all([
+    only.includes('firestore') ? import('./firestore/index.js') : undefined,
+    only.includes('storage') ? import('./storage/index.js') : undefined,
+  ]);
+  const opened: Opened[] = [];
   try {
-    const both = only.includes('firestore') && only.includes('storage');
-    if (both && firestorePort) {
-      // The Firestore port is known up front, so Storage (which only calls it for firestore.get()
-      // in rules) need not wait for it: side by side, the slower start sets the pace.
-      // allSettled, so that after a failure both have finished starting before the catch stops them.
-      const started = await Promise.allSettled([
-        startFirestore(),
-        startStorage({ host: clientHost(firestoreHost), port: firestorePort }),
-      ]);
-      const failure = started.find((r): r is PromiseRejectedResult => r.status === 'rejected');
-      if (failure) throw failure.reason;
-    } else {
-      if (only.includes('firestore')) await startFirestore();
-      if (only.includes('storage')) {
-        const fs = running.find((r) => r.name === 'firestore')?.handle;
-        await startStorage(fs ? { host: clientHost(fs.host), port: fs.port } : null);
-      }
+    if (firestore) {
+      const emulator = await firestore.openFirestoreEmulator({
+        host: opts.host ?? cfg.firestore.host ?? '127.0.0.1',
+        port: opts.firestorePort ?? cfg.firestore.port,
+        projectId: project,
+        rulesPath: existing(cfg.firestore.rules),
+        importDir: opts.importDir,
+        idleGc: true,
+      });
+      opened.push({ name: 'firestore', emulator });
+    }
+    if (storage) {
+      // Storage calls Firestore only for firestore.get() in rules; its port is known once open.
+      const fs = opened[0]?.emulator;
+      const emulator = await storage.openStorageEmulator({
+        host: opts.host ?? cfg.storage.host ?? '127.0.0.1',
+        port: opts.storagePort ?? cfg.storage.port,
+        projectId: project,
+        rulesPath: existing(cfg.storage.rules),
+        importDir: opts.importDir,
+        firestore: fs ? { host: clientHost(fs.host), port: fs.port } : null,
+        functions: parseHostPort(opts.functions) ?? cfg.functions,
+      });
+      opened.push({ name: 'storage', emulator });
     }
   } catch (e) {
+    await Promise.all(opened.map((o) => o.emulator.close()));
+    throw e;
+  }
+  // One after the other: loading is CPU-bound, so side by side would not finish sooner, and loading
+  // one module graph at a time keeps the event loop free often enough to answer on both ports.
+  const running: Running[] = [];
+  try {
+    for (const { name, emulator } of opened) running.push({ name, handle: await emulator.load() });
+  } catch (e) {
+    await Promise.all(opened.slice(running.length + 1).map((o) => o.emulator.close()));
     await stopAll(running, undefined);
     throw e;
   }

@@ -1,6 +1,7 @@
 /** The `offline-emulators` command: argument parsing, firebase.json defaults, and `exec`. */
 import { spawn } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -85,6 +86,50 @@ describe('offline-emulators CLI', () => {
       expect(await readFile(out, 'utf8')).toMatch(/^127\.0\.0\.1:\d+ 200$/);
     },
   );
+});
+
+describe('offline-emulators with a port in use', () => {
+  const listen = (port: number) =>
+    new Promise<Server>((resolve, reject) => {
+      const s = createServer();
+      s.once('error', reject);
+      s.listen(port, '127.0.0.1', () => resolve(s));
+    });
+  const close = (s: Server) => new Promise<void>((resolve) => s.close(() => resolve()));
+  const freePort = async () => {
+    const s = await listen(0);
+    const port = (s.address() as { port: number }).port;
+    await close(s);
+    return port;
+  };
+
+  it('fails with the address in use and leaves the other port closed', async () => {
+    const busy = await listen(0);
+    const busyPort = (busy.address() as { port: number }).port;
+    try {
+      for (const [firestorePort, storagePort] of [
+        [await freePort(), busyPort],
+        [busyPort, await freePort()],
+      ]) {
+        await expect(
+          main([
+            'start',
+            '--only',
+            'firestore,storage',
+            '--firestore-port',
+            String(firestorePort),
+            '--storage-port',
+            String(storagePort),
+          ]),
+        ).rejects.toThrow(new RegExp(`EADDRINUSE.*:${busyPort}`));
+        // Whichever port did open was closed again.
+        const other = firestorePort === busyPort ? storagePort! : firestorePort!;
+        await close(await listen(other));
+      }
+    } finally {
+      await close(busy);
+    }
+  });
 });
 
 describe('offline-emulators start as a process', () => {

@@ -3,6 +3,7 @@ import { mkdtemp, readdir, readFile, rename, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { openFirestoreEmulator } from './index.js';
 import { adminClient, startTestEmulator } from './test-support/clients.js';
 
 const dirs: string[] = [];
@@ -79,5 +80,57 @@ describe('export / import', { timeout: 30_000 }, () => {
     expect((await db.collection('c').get()).size).toBe(0);
     await db.terminate();
     await a.stop();
+  });
+});
+
+describe('start-up order', { timeout: 30_000 }, () => {
+  // The CLI opens every port before any emulator loads its core (openFirestoreEmulator, then
+  // load()); a request that arrives in between must wait for the core and the import, never fail
+  // or see an empty database.
+  it('serves a request sent before load() once the import has finished', async () => {
+    const dir = await tempDir();
+    const a = await startTestEmulator({ projectId: 'demo-early' });
+    const name = 'projects/demo-early/databases/(default)/documents/c/one';
+    const owner = { authorization: 'Bearer owner' };
+    const w = await fetch(`${a.url}/v1/projects/demo-early/databases/(default)/documents:commit`, {
+      method: 'POST',
+      headers: owner,
+      body: JSON.stringify({ writes: [{ update: { name, fields: { v: { integerValue: '1' } } } }] }),
+    });
+    expect(w.status).toBe(200);
+    await a.exportTo(dir);
+    await a.stop();
+
+    const open = await openFirestoreEmulator({ port: 0, projectId: 'demo-early', importDir: dir });
+    const base = `http://127.0.0.1:${open.port}`;
+    expect((await fetch(`${base}/`)).status).toBe(200);
+    let settled = false;
+    const early = fetch(`${base}/v1/${name}`, { headers: owner }).finally(() => {
+      settled = true;
+    });
+    // Nothing can answer it before load(); give it the chance to go wrong anyway.
+    await new Promise((r) => setTimeout(r, 50));
+    expect(settled).toBe(false);
+    const handle = await open.load();
+    try {
+      const r = await early;
+      expect(r.status).toBe(200);
+      expect(((await r.json()) as { fields: unknown }).fields).toEqual({ v: { integerValue: '1' } });
+    } finally {
+      await handle.stop();
+    }
+  });
+
+  it('drops waiting requests and frees the port when closed instead of loaded', async () => {
+    const open = await openFirestoreEmulator({ port: 0, projectId: 'demo-early' });
+    const base = `http://127.0.0.1:${open.port}`;
+    const early = fetch(`${base}/v1/projects/demo-early/databases/(default)/documents/c/one`).then(
+      (r) => r.status,
+      () => 'failed',
+    );
+    await new Promise((r) => setTimeout(r, 20));
+    await open.close();
+    expect(await early).toBe('failed');
+    await expect(fetch(`${base}/`)).rejects.toThrow();
   });
 });

@@ -9,9 +9,8 @@ import { createServer, type IncomingMessage, type RequestListener } from 'node:h
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { EmulatorHandle } from '../handle.js';
+import type { EmulatorHandle, OpenEmulator } from '../handle.js';
 import type { ApiContext } from './firebase-api.js';
-import type { ObjectStore } from './object-store.js';
 import type { UploadSessions } from './resumable.js';
 import type { RulesCompiler } from './rules-gate.js';
 import type { TriggerDispatcher } from './triggers.js';
@@ -46,14 +45,25 @@ export interface StorageEmulatorHandle extends EmulatorHandle {
 export type { EmulatorHandle };
 
 export async function startStorageEmulator(opts: StorageEmulatorOptions): Promise<StorageEmulatorHandle> {
+  return (await openStorageEmulator(opts)).load();
+}
+
+/**
+ * Opens the port with only this file loaded; `load()` then brings in the rest of the emulator and
+ * the rules engine (~65 ms of modules here), and every request but `GET /` waits for them.
+ */
+export async function openStorageEmulator(
+  opts: StorageEmulatorOptions,
+): Promise<OpenEmulator<StorageEmulatorHandle>> {
   const log = opts.log ?? ((msg: string) => process.stderr.write(`[storage] ${msg}\n`));
   const host = opts.host ?? '127.0.0.1';
-  const ownsDataDir = !opts.dataDir;
-  const dataDir = opts.dataDir ?? (await mkdtemp(join(tmpdir(), 'storage-emulator-')));
-  // The port opens first and answers the readiness probe at once; the rest of the emulator and the
-  // rules engine (~65 ms of modules here) load right after, and every other request waits for them.
   let handler: RequestListener | undefined;
-  const pending: { setup?: Promise<void> } = {};
+  let setupDone: (setup: Promise<void>) => void = () => {};
+  const setup = new Promise<void>((resolve) => {
+    setupDone = resolve;
+  });
+  // Only awaited by requests and load(); a failed setup is reported by load().
+  setup.catch(() => {});
   const server = createServer({ keepAliveTimeout: 5_000, requestTimeout: 0 }, (req, res) => {
     if (handler) return handler(req, res);
     if ((req.url === '/' || req.url === '') && (req.method === 'GET' || req.method === 'HEAD')) {
@@ -61,7 +71,7 @@ export async function startStorageEmulator(opts: StorageEmulatorOptions): Promis
       res.end(req.method === 'HEAD' ? undefined : JSON.stringify({ emulator: 'storage', status: 'ready' }));
       return;
     }
-    void pending.setup?.then(
+    void setup.then(
       () => handler!(req, res),
       () => {
         res.writeHead(503);
@@ -81,102 +91,137 @@ export async function startStorageEmulator(opts: StorageEmulatorOptions): Promis
       resolve();
     });
   });
-
-  let origin = '';
-  // Assigned by setup; the handle below is only returned once setup has finished.
-  const parts = {} as {
-    store: ObjectStore;
-    triggers: TriggerDispatcher;
-    sessions: UploadSessions;
-    exportTo: (dir: string) => Promise<void>;
-  };
-  pending.setup = (async () => {
-    const [
-      { ObjectStore },
-      { exportStore, importStore },
-      { UploadSessions },
-      { RulesGate, RulesLoadError },
-      { createRequestHandler },
-      { StorageService },
-      { TriggerDispatcher },
-    ] = await Promise.all([
-      import('./object-store.js'),
-      import('./persistence.js'),
-      import('./resumable.js'),
-      import('./rules-gate.js'),
-      import('./server.js'),
-      import('./service.js'),
-      import('./triggers.js'),
-    ]);
-    const store = new ObjectStore(dataDir);
-    await store.init();
-    store.buckets.add(`${opts.projectId}.appspot.com`);
-    const triggers = new TriggerDispatcher(opts.functions ?? null, opts.projectId, log);
-    const sessions = new UploadSessions();
-    Object.assign(parts, { store, triggers, sessions, exportTo: (dir: string) => exportStore(store, dir) });
-    const compile = opts.compileRules ?? (await import('./rules-engine.js')).defaultRulesCompiler;
-    const rules = new RulesGate(compile, opts.projectId, opts.firestore ?? null, log);
-    const source = opts.rules ?? (opts.rulesPath ? await readFile(opts.rulesPath, 'utf8') : undefined);
-    if (source !== undefined) {
-      try {
-        rules.load(source);
-      } catch (err) {
-        // Like firebase-tools, start anyway: SDK requests are denied until valid rules are loaded.
-        const issues = err instanceof RulesLoadError ? err.issues : [];
-        const where = opts.rulesPath ?? 'storage.rules';
-        const detail =
-          issues.length > 0
-            ? issues.map((i) => `${where}:${i.line}:${i.column}: ${i.message}`).join('\n')
-            : (err as Error).message;
-        log(`Could not load storage rules:\n${detail}`);
-      }
-    }
-    if (opts.importDir) {
-      const n = await importStore(store, opts.importDir, log);
-      log(`Imported ${n} objects from ${opts.importDir}.`);
-    }
-    const service = new StorageService(store, rules, triggers, () => origin);
-    const ctx: ApiContext = {
-      service,
-      sessions,
-      origin: (req: IncomingMessage) => (req.headers.host ? `http://${req.headers.host}` : origin),
-    };
-    handler = createRequestHandler({
-      ctx,
-      log,
-      reset: () => store.clear(),
-      exportTo: (dir) => exportStore(store, dir),
-    });
-  })();
   const port = (server.address() as AddressInfo).port;
   const urlHost = host.includes(':') ? `[${host}]` : host;
-  origin = `http://${urlHost}:${port}`;
-  try {
-    await pending.setup;
-  } catch (err) {
-    server.close();
-    if (ownsDataDir) await rm(dataDir, { recursive: true, force: true });
-    throw err;
-  }
+  const origin = `http://${urlHost}:${port}`;
+  const closeServer = (): Promise<void> =>
+    new Promise<void>((resolve) => {
+      server.close(() => resolve());
+      server.closeAllConnections();
+    });
 
-  let stopped: Promise<void> | undefined;
+  const load = async (): Promise<StorageEmulatorHandle> => {
+    const ownsDataDir = !opts.dataDir;
+    let dataDir = opts.dataDir;
+    const removeDataDir = async (): Promise<void> => {
+      if (ownsDataDir && dataDir) await rm(dataDir, { recursive: true, force: true });
+    };
+    const starting = (async () => {
+      dataDir ??= await mkdtemp(join(tmpdir(), 'storage-emulator-'));
+      const core = await loadCore(opts, dataDir, origin, log);
+      handler = core.handler;
+      return core;
+    })();
+    setupDone(starting.then(() => {}));
+    let core: Core;
+    try {
+      core = await starting;
+    } catch (err) {
+      server.close();
+      await removeDataDir();
+      throw err;
+    }
+
+    let stopped: Promise<void> | undefined;
+    return {
+      host,
+      port,
+      url: origin,
+      exportTo: (dir: string) => core.exportTo(dir),
+      flushTriggers: () => core.triggers.flush(),
+      stop(): Promise<void> {
+        stopped ??= (async () => {
+          await closeServer();
+          await core.sessions.close();
+          await core.triggers.flush();
+          await removeDataDir();
+        })();
+        return stopped;
+      },
+    };
+  };
+  let loading: Promise<StorageEmulatorHandle> | undefined;
   return {
     host,
     port,
-    url: origin,
-    exportTo: (dir: string) => parts.exportTo(dir),
-    flushTriggers: () => parts.triggers.flush(),
-    stop(): Promise<void> {
-      stopped ??= (async () => {
-        await new Promise<void>((resolve) => {
-          server.close(() => resolve());
-          server.closeAllConnections();
-        });
-        await parts.sessions.close();
-        await parts.triggers.flush();
-        if (ownsDataDir) await rm(dataDir, { recursive: true, force: true });
-      })();
-      return stopped;
+    load: () => (loading ??= load()),
+    close: async () => {
+      setupDone(Promise.reject(new Error('storage emulator closed before loading')));
+      // Requests that waited get their 503 first; then their connections close with the port.
+      await setup.catch(() => {});
+      await closeServer();
     },
+  };
+}
+
+interface Core {
+  handler: RequestListener;
+  triggers: TriggerDispatcher;
+  sessions: UploadSessions;
+  exportTo(dir: string): Promise<void>;
+}
+
+/** Everything behind the port: object store, rules, import, triggers and the request handler. */
+async function loadCore(
+  opts: StorageEmulatorOptions,
+  dataDir: string,
+  origin: string,
+  log: (msg: string) => void,
+): Promise<Core> {
+  const [
+    { ObjectStore },
+    { exportStore, importStore },
+    { UploadSessions },
+    { RulesGate, RulesLoadError },
+    { createRequestHandler },
+    { StorageService },
+    { TriggerDispatcher },
+  ] = await Promise.all([
+    import('./object-store.js'),
+    import('./persistence.js'),
+    import('./resumable.js'),
+    import('./rules-gate.js'),
+    import('./server.js'),
+    import('./service.js'),
+    import('./triggers.js'),
+  ]);
+  const store = new ObjectStore(dataDir);
+  await store.init();
+  store.buckets.add(`${opts.projectId}.appspot.com`);
+  const triggers = new TriggerDispatcher(opts.functions ?? null, opts.projectId, log);
+  const sessions = new UploadSessions();
+  const compile = opts.compileRules ?? (await import('./rules-engine.js')).defaultRulesCompiler;
+  const rules = new RulesGate(compile, opts.projectId, opts.firestore ?? null, log);
+  const source = opts.rules ?? (opts.rulesPath ? await readFile(opts.rulesPath, 'utf8') : undefined);
+  if (source !== undefined) {
+    try {
+      rules.load(source);
+    } catch (err) {
+      // Like firebase-tools, start anyway: SDK requests are denied until valid rules are loaded.
+      const issues = err instanceof RulesLoadError ? err.issues : [];
+      const where = opts.rulesPath ?? 'storage.rules';
+      const detail =
+        issues.length > 0
+          ? issues.map((i) => `${where}:${i.line}:${i.column}: ${i.message}`).join('\n')
+          : (err as Error).message;
+      log(`Could not load storage rules:\n${detail}`);
+    }
+  }
+  if (opts.importDir) {
+    const n = await importStore(store, opts.importDir, log);
+    log(`Imported ${n} objects from ${opts.importDir}.`);
+  }
+  const service = new StorageService(store, rules, triggers, () => origin);
+  const ctx: ApiContext = {
+    service,
+    sessions,
+    origin: (req: IncomingMessage) => (req.headers.host ? `http://${req.headers.host}` : origin),
+  };
+  const exportTo = (dir: string) => exportStore(store, dir);
+  return {
+    handler: createRequestHandler({ ctx, log, reset: () => store.clear(), exportTo }),
+    triggers,
+    sessions,
+    exportTo,
   };
 }

@@ -5,7 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startStorageEmulator } from './index.js';
+import { openStorageEmulator, startStorageEmulator } from './index.js';
 
 const PROJECT = 'demo-persist';
 const BUCKET = `${PROJECT}.appspot.com`;
@@ -228,5 +228,51 @@ describe('start-up order', () => {
       await handle.stop();
       await rm(exportDir, { recursive: true, force: true });
     }
+  });
+
+  it('serves a request sent before load() once load() has imported the objects', async () => {
+    const source = await startStorageEmulator({ projectId: PROJECT, log: () => undefined });
+    const exportDir = await mkdtemp(join(tmpdir(), 'storage-early-'));
+    try {
+      await put(source.url, 'early/two.txt', 'waited for load', { contentType: 'text/plain' });
+      await source.exportTo(exportDir);
+    } finally {
+      await source.stop();
+    }
+
+    const open = await openStorageEmulator({
+      projectId: PROJECT,
+      importDir: exportDir,
+      log: () => undefined,
+    });
+    const base = `http://127.0.0.1:${open.port}`;
+    expect((await fetch(`${base}/`)).status).toBe(200);
+    let settled = false;
+    const url = `${base}/b/${BUCKET}/o/${encodeURIComponent('early/two.txt')}?alt=media`;
+    const early = fetch(url).finally(() => {
+      settled = true;
+    });
+    // Nothing can answer it before load(); give it the chance to go wrong anyway.
+    await new Promise((r) => setTimeout(r, 50));
+    expect(settled).toBe(false);
+    const handle = await open.load();
+    try {
+      const r = await early;
+      expect(r.status).toBe(200);
+      expect(await r.text()).toBe('waited for load');
+    } finally {
+      await handle.stop();
+      await rm(exportDir, { recursive: true, force: true });
+    }
+  });
+
+  it('answers waiting requests 503 and frees the port when closed instead of loaded', async () => {
+    const open = await openStorageEmulator({ projectId: PROJECT, log: () => undefined });
+    const base = `http://127.0.0.1:${open.port}`;
+    const early = fetch(`${base}/b/${BUCKET}/o`);
+    await new Promise((r) => setTimeout(r, 20));
+    await open.close();
+    expect((await early).status).toBe(503);
+    await expect(fetch(`${base}/`)).rejects.toThrow();
   });
 });
