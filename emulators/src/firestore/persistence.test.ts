@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openFirestoreEmulator } from './index.js';
 import { adminClient, startTestEmulator } from './test-support/clients.js';
+import { stillPendingAfter } from '../test-support/pending.js';
 
 const dirs: string[] = [];
 async function tempDir(): Promise<string> {
@@ -104,13 +105,9 @@ describe('start-up order', { timeout: 30_000 }, () => {
     const open = await openFirestoreEmulator({ port: 0, projectId: 'demo-early', importDir: dir });
     const base = `http://127.0.0.1:${open.port}`;
     expect((await fetch(`${base}/`)).status).toBe(200);
-    let settled = false;
-    const early = fetch(`${base}/v1/${name}`, { headers: owner }).finally(() => {
-      settled = true;
-    });
+    const early = fetch(`${base}/v1/${name}`, { headers: owner });
     // Nothing can answer it before load(); give it the chance to go wrong anyway.
-    await new Promise((r) => setTimeout(r, 50));
-    expect(settled).toBe(false);
+    expect(await stillPendingAfter(early)).toBe(true);
     const handle = await open.load();
     try {
       const r = await early;

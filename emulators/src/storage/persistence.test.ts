@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openStorageEmulator, startStorageEmulator } from './index.js';
+import { stillPendingAfter } from '../test-support/pending.js';
 
 const PROJECT = 'demo-persist';
 const BUCKET = `${PROJECT}.appspot.com`;
@@ -247,14 +248,10 @@ describe('start-up order', () => {
     });
     const base = `http://127.0.0.1:${open.port}`;
     expect((await fetch(`${base}/`)).status).toBe(200);
-    let settled = false;
     const url = `${base}/b/${BUCKET}/o/${encodeURIComponent('early/two.txt')}?alt=media`;
-    const early = fetch(url).finally(() => {
-      settled = true;
-    });
+    const early = fetch(url);
     // Nothing can answer it before load(); give it the chance to go wrong anyway.
-    await new Promise((r) => setTimeout(r, 50));
-    expect(settled).toBe(false);
+    expect(await stillPendingAfter(early)).toBe(true);
     const handle = await open.load();
     try {
       const r = await early;
