@@ -1,10 +1,11 @@
-import { type App, deleteApp, initializeApp } from 'firebase-admin/app';
+import { type App, deleteApp } from 'firebase-admin/app';
 import { getAuth } from 'firebase-admin/auth';
 import { getFirestore, Timestamp } from 'firebase-admin/firestore';
 import { getStorage } from 'firebase-admin/storage';
 import { createUserWithEmailAndPassword, getAuth as getClientAuth, type User } from 'firebase/auth';
 import { getFunctions, httpsCallable } from 'firebase/functions';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { adminApp } from '../support/backend-admin.js';
 import { localPorts, projectId } from '../../scripts/lib/project.js';
 import { testClient, uniqueEmail, verifyEmailInEmulator } from '../support/client.js';
 
@@ -15,18 +16,7 @@ let admin: App;
 const clients: Array<{ close: () => Promise<void> }> = [];
 
 beforeAll(() => {
-  for (const name of [
-    'FIRESTORE_EMULATOR_HOST',
-    'FIREBASE_STORAGE_EMULATOR_HOST',
-    'FIREBASE_AUTH_EMULATOR_HOST',
-  ]) {
-    if (!process.env[name])
-      throw new Error(`${name} is not set: run this suite through scripts/with-backend.ts`);
-  }
-  admin = initializeApp(
-    { projectId: projectId(), storageBucket: `${projectId()}.appspot.com` },
-    `account-data-${process.pid}`,
-  );
+  admin = adminApp('account-data');
 });
 beforeAll(async () => {
   // The first Storage finalize starts the intake function's worker, which can take ~20 s

@@ -1,9 +1,9 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { type App, deleteApp, initializeApp } from 'firebase-admin/app';
+import { type App, deleteApp } from 'firebase-admin/app';
 import { getFirestore } from 'firebase-admin/firestore';
 import { getStorage } from 'firebase-admin/storage';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { projectId } from '../../scripts/lib/project.js';
+import { adminApp } from '../support/backend-admin.js';
 import {
   overlappingZip,
   png,
@@ -18,14 +18,7 @@ import {
 let admin: App;
 
 beforeAll(() => {
-  for (const name of ['FIRESTORE_EMULATOR_HOST', 'FIREBASE_STORAGE_EMULATOR_HOST', 'STORAGE_EMULATOR_HOST']) {
-    if (!process.env[name])
-      throw new Error(`${name} is not set: run this suite through scripts/with-backend.ts`);
-  }
-  admin = initializeApp(
-    { projectId: projectId(), storageBucket: `${projectId()}.appspot.com` },
-    `intake-${process.pid}`,
-  );
+  admin = adminApp('intake');
 });
 afterAll(async () => {
   if (admin) await deleteApp(admin);

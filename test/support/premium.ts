@@ -1,4 +1,4 @@
-import { type App, initializeApp } from 'firebase-admin/app';
+import type { App } from 'firebase-admin/app';
 import { getAuth } from 'firebase-admin/auth';
 import { getFirestore, Timestamp } from 'firebase-admin/firestore';
 import { getAuth as getClientAuth, signInWithEmailAndPassword, type User } from 'firebase/auth';
@@ -12,23 +12,7 @@ import { testClient, uniqueEmail } from './client.js';
 
 export const PASSWORD = 'premium test password';
 
-export function requireBackendEnv(): void {
-  for (const name of [
-    'FIRESTORE_EMULATOR_HOST',
-    'FIREBASE_STORAGE_EMULATOR_HOST',
-    'FIREBASE_AUTH_EMULATOR_HOST',
-  ]) {
-    if (!process.env[name])
-      throw new Error(`${name} is not set: run this suite through scripts/with-backend.ts`);
-  }
-}
-
-export function adminApp(name: string): App {
-  return initializeApp(
-    { projectId: projectId(), storageBucket: `${projectId()}.appspot.com` },
-    `${name}-${process.pid}`,
-  );
-}
+export { adminApp, requireBackendEnv } from './backend-admin.js';
 
 export interface Member {
   uid: string;

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { type App, deleteApp, initializeApp } from 'firebase-admin/app';
+import { type App, deleteApp } from 'firebase-admin/app';
+import { adminApp as backendAdminApp } from './backend-admin.js';
 import { getAuth } from 'firebase-admin/auth';
 import { FieldValue, getFirestore } from 'firebase-admin/firestore';
-import { projectId } from '../../scripts/lib/project.js';
 import { uniqueEmail } from './client.js';
 
 // Ready-made people for browser tests, created with firebase-admin against the emulators:
@@ -22,14 +22,7 @@ export interface StaffPerson extends Person {
 const PASSWORD = 'a long enough password';
 
 export function adminApp(): { app: App; close: () => Promise<void> } {
-  for (const name of ['FIREBASE_AUTH_EMULATOR_HOST', 'FIRESTORE_EMULATOR_HOST']) {
-    if (!process.env[name])
-      throw new Error(`${name} is not set: run this suite through scripts/with-backend.ts`);
-  }
-  const app = initializeApp(
-    { projectId: projectId(), storageBucket: `${projectId()}.appspot.com` },
-    `people-${process.pid}-${randomUUID()}`,
-  );
+  const app = backendAdminApp(`people-${randomUUID()}`);
   return { app, close: () => deleteApp(app) };
 }
 

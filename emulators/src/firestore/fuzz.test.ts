@@ -6,6 +6,7 @@ import { Agent, request } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FirestoreEmulatorHandle } from './index.js';
 import { docsUrl, rest, startTestEmulator } from './test-support/clients.js';
+import { VERBS as REST_VERBS } from './rest/router.js';
 
 let h: FirestoreEmulatorHandle;
 
@@ -30,16 +31,7 @@ function rng(seed: number): () => number {
 }
 
 const ROOT = 'projects/demo-fuzz/databases/(default)/documents';
-const VERBS = [
-  'commit',
-  'batchGet',
-  'runQuery',
-  'runAggregationQuery',
-  'beginTransaction',
-  'rollback',
-  'batchWrite',
-  'listCollectionIds',
-];
+const VERBS = [...REST_VERBS];
 
 function randomValue(r: () => number, depth = 0): unknown {
   const pick = Math.floor(r() * 16);

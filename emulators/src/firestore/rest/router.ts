@@ -14,7 +14,8 @@ import { documentName, parseDocumentName, parseResource } from '../paths.js';
 import { applyWritesFromRest } from './documents.js';
 import { corsHeaders, parseJsonBody, readBody, sendError, sendJson } from './http.js';
 
-const VERBS = new Set([
+/** The `documents:{verb}` and `{document}:{verb}` methods of the REST API (the fuzz test draws from it). */
+export const VERBS = new Set([
   'commit',
   'batchGet',
   'runQuery',
