@@ -1,8 +1,8 @@
 /**
  * A firebase-admin client in its own process, driven over IPC by firestore.bench.ts, so that the
  * bench can run one or several clients and measure each one's CPU. FIRESTORE_EMULATOR_HOST names
- * the server. Each `{ count, offset, inFlight, collection }` message writes `count` documents of
- * ~1 KB with `doc().set()`, at most `inFlight` at a time, and answers `{ ms, cpuMs }`.
+ * the server. Each `{ count, offset, inFlight, collection, wrap }` message writes `count` documents
+ * of ~1 KB with `doc().set()`, at most `inFlight` at a time, and answers `{ ms, cpuMs }`.
  */
 import { initializeApp } from 'firebase-admin/app';
 import { getFirestore } from 'firebase-admin/firestore';
@@ -12,6 +12,8 @@ export interface WriteOrder {
   offset: number;
   inFlight: number;
   collection: string;
+  /** Document numbers wrap at this value (later writes update earlier documents). */
+  wrap?: number;
 }
 export interface WriteReport {
   ms: number;
@@ -42,7 +44,7 @@ async function write(o: WriteOrder): Promise<WriteReport> {
   const t0 = performance.now();
   const worker = async () => {
     while (next < o.count) {
-      const i = o.offset + next++;
+      const i = (o.offset + next++) % (o.wrap ?? Number.POSITIVE_INFINITY);
       await db.doc(`${o.collection}/d${i}`).set(docData(i));
     }
   };

@@ -30,8 +30,8 @@ function firebaseCli(): string {
 }
 
 function offlineEmulatorsCli(): string | null {
-  const cli = join(ROOT, 'emulators', 'lib', 'cli.js');
-  return existsSync(cli) ? join(ROOT, 'emulators', 'bin', 'offline-emulators.js') : null;
+  const bundle = join(ROOT, 'emulators', 'lib', 'offline-emulators.cjs');
+  return existsSync(bundle) ? join(ROOT, 'emulators', 'bin', 'offline-emulators.cjs') : null;
 }
 
 async function assertPortsFree(host: string, ports: number[]): Promise<void> {
