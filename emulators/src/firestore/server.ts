@@ -5,7 +5,6 @@
  */
 import { createServer as createHttpServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { createServer as createNetServer, type Server, type Socket } from 'node:net';
-import type { Http2Server } from 'node:http2';
 
 const PREFACE = Buffer.from('PRI * HTTP/2.0');
 
@@ -21,10 +20,10 @@ export interface DualServer {
  */
 export function createDualServer(
   rest: (req: IncomingMessage, res: ServerResponse) => void,
-  loadGrpc: () => Promise<Http2Server>,
+  loadGrpc: () => Promise<Server>,
 ): DualServer & { loadGrpc: () => Promise<void> } {
   const http = createHttpServer({ keepAliveTimeout: 5_000 }, rest);
-  let h2: Http2Server | undefined;
+  let h2: Server | undefined;
   let closed = false;
   let grpcReady: Promise<void> | undefined;
   const ensureGrpc = (): Promise<void> => {

@@ -3,8 +3,8 @@
  * compression and streams (PROTOCOL-HTTP2.md; statuses where the protocol leaves a choice as
  * grpc-js's own server answers them).
  */
-import { connect, type Http2Server } from 'node:http2';
-import type { AddressInfo } from 'node:net';
+import { connect } from 'node:http2';
+import type { AddressInfo, Server } from 'node:net';
 import { gzipSync } from 'node:zlib';
 import * as grpc from '@grpc/grpc-js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -78,7 +78,7 @@ const methods = new Map<string, GrpcMethod>([
   ],
 ]);
 
-let server: Http2Server;
+let server: Server;
 let client: grpc.Client;
 let address: string;
 

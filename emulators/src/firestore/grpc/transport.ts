@@ -1,24 +1,22 @@
 /**
- * gRPC server transport on node:http2: length-prefixed messages, status trailers, deadlines and
+ * gRPC server transport over ../../http2/: length-prefixed messages, status trailers, deadlines and
  * message compression, as in https://github.com/grpc/grpc/blob/master/doc/PROTOCOL-HTTP2.md.
  *
  * Written here instead of using @grpc/grpc-js's Server because that server's per-call machinery
  * (interceptor chain, channelz, Metadata objects, stream wrappers) cost about as much CPU per
  * Firestore write as the emulator's own work, and its modules ~11 MiB of resident memory
- * (bench/README.md). node:http2 does the HTTP/2 itself; what is left is the framing below.
- * Behaviour where the protocol leaves a choice (statuses for a missing or second unary message,
- * unsupported compression, oversized messages, invalid timeouts) follows grpc-js's server, so
- * clients see what they would from a grpc-js service.
+ * (bench/README.md). HTTP/2 itself is ../../http2/ (see there why not node:http2); what is left
+ * here is the gRPC framing. Behaviour where the protocol leaves a choice (statuses for a missing or
+ * second unary message, unsupported compression, oversized messages, invalid timeouts) follows
+ * grpc-js's server, so clients see what they would from a grpc-js service.
  */
 import { EventEmitter } from 'node:events';
-import {
-  constants,
-  createServer,
-  type Http2Server,
-  type IncomingHttpHeaders,
-  type ServerHttp2Stream,
-} from 'node:http2';
+import type { IncomingHttpHeaders } from 'node:http2';
+import { createServer, type Server } from 'node:net';
 import { gunzipSync, inflateSync } from 'node:zlib';
+import { serveHttp2 } from '../../http2/connection.js';
+import { encodeHeaderBlock } from '../../http2/hpack.js';
+import type { ServerStream } from '../../http2/stream.js';
 import { Code, FirestoreError, toFirestoreError } from '../errors.js';
 
 export type Msg = Record<string, unknown>;
@@ -54,13 +52,15 @@ export interface GrpcServerOptions {
   onCall?: () => void;
 }
 
-const { HTTP2_HEADER_PATH, HTTP2_HEADER_CONTENT_TYPE, HTTP2_HEADER_STATUS } = constants;
+type Fields = [string, string][];
 
-const RESPONSE_HEADERS = {
-  [HTTP2_HEADER_STATUS]: 200,
-  [HTTP2_HEADER_CONTENT_TYPE]: 'application/grpc+proto',
-};
-const OK_TRAILERS = { 'grpc-status': '0' };
+const RESPONSE_HEADERS: Fields = [
+  [':status', '200'],
+  ['content-type', 'application/grpc+proto'],
+];
+// Every call sends these, so they are encoded once.
+const RESPONSE_BLOCK = encodeHeaderBlock(RESPONSE_HEADERS);
+const OK_TRAILERS_BLOCK = encodeHeaderBlock([['grpc-status', '0']]);
 
 const TIMEOUT_UNITS: Record<string, number> = { H: 3_600_000, M: 60_000, S: 1000, m: 1, u: 1e-3, n: 1e-6 };
 
@@ -76,9 +76,12 @@ export function encodeGrpcMessage(s: string): string {
   return out;
 }
 
-function statusTrailers(e: unknown): Record<string, string> {
+function statusTrailers(e: unknown): Fields {
   const err = toFirestoreError(e);
-  return { 'grpc-status': String(err.code), 'grpc-message': encodeGrpcMessage(err.message) };
+  return [
+    ['grpc-status', String(err.code)],
+    ['grpc-message', encodeGrpcMessage(err.message)],
+  ];
 }
 
 function frame(encoded: Uint8Array): Buffer {
@@ -101,7 +104,7 @@ class Call extends EventEmitter implements StreamCall {
   private readonly encoding: string;
 
   constructor(
-    readonly stream: ServerHttp2Stream,
+    readonly stream: ServerStream,
     readonly headers: IncomingHttpHeaders,
     private readonly method: GrpcMethod,
     private readonly opts: GrpcServerOptions,
@@ -109,7 +112,6 @@ class Call extends EventEmitter implements StreamCall {
     super();
     const enc = headers['grpc-encoding'];
     this.encoding = typeof enc === 'string' ? enc : 'identity';
-    stream.on('error', () => {});
     stream.on('close', () => {
       if (this.finished) return;
       this.settle();
@@ -238,7 +240,7 @@ class Call extends EventEmitter implements StreamCall {
   }
 
   end(): void {
-    this.finish(OK_TRAILERS);
+    this.finish(null);
   }
 
   fail(e: unknown): void {
@@ -248,7 +250,7 @@ class Call extends EventEmitter implements StreamCall {
   private sendHeaders(): void {
     if (this.sentHeaders) return;
     this.sentHeaders = true;
-    this.stream.respond(RESPONSE_HEADERS, { waitForTrailers: true });
+    this.stream.respond(RESPONSE_BLOCK);
   }
 
   private settle(): void {
@@ -257,17 +259,18 @@ class Call extends EventEmitter implements StreamCall {
     this.emit('close');
   }
 
-  private finish(trailers: Record<string, string>): void {
+  /** Ends the call with `trailers` (null: status OK). */
+  private finish(trailers: Fields | null): void {
     if (this.finished) return;
     this.settle();
     const stream = this.stream;
-    if (stream.destroyed || stream.closed) return;
+    if (stream.closed) return;
     if (!this.sentHeaders) {
+      // Trailers-only response: status and trailers in the one header block.
       this.sentHeaders = true;
-      stream.respond({ ...RESPONSE_HEADERS, ...trailers }, { endStream: true });
+      stream.respond(encodeHeaderBlock([...RESPONSE_HEADERS, ...(trailers ?? [['grpc-status', '0']])]), true);
     } else {
-      stream.once('wantTrailers', () => stream.sendTrailers(trailers));
-      stream.end();
+      stream.end(trailers ? encodeHeaderBlock(trailers) : OK_TRAILERS_BLOCK);
     }
   }
 }
@@ -285,7 +288,7 @@ function runSingle(call: Call, method: GrpcMethod & { kind: 'unary' | 'serverStr
       call.fail(
         new FirestoreError(
           Code.UNIMPLEMENTED,
-          `Received a second request message for server streaming method ${call.headers[HTTP2_HEADER_PATH]}`,
+          `Received a second request message for server streaming method ${call.headers[':path']}`,
         ),
       );
     }
@@ -296,7 +299,7 @@ function runSingle(call: Call, method: GrpcMethod & { kind: 'unary' | 'serverStr
       call.fail(
         new FirestoreError(
           Code.UNIMPLEMENTED,
-          `Received no request message for server streaming method ${call.headers[HTTP2_HEADER_PATH]}`,
+          `Received no request message for server streaming method ${call.headers[':path']}`,
         ),
       );
       return;
@@ -339,34 +342,29 @@ function runStreaming(call: Call, method: GrpcMethod & { kind: 'bidi' }): void {
   });
 }
 
-/** An HTTP/2 server (no TLS; connections are handed in by the caller) serving `methods` by path. */
-export function createGrpcServer(methods: Map<string, GrpcMethod>, opts: GrpcServerOptions): Http2Server {
-  const server = createServer({
-    // As grpc-js: Node's default session memory cap (10 MB) makes large Listen snapshots fail with
-    // ENHANCE_YOUR_CALM rather than being flow-controlled.
-    maxSessionMemory: Number.MAX_SAFE_INTEGER,
-    maxSendHeaderBlockLength: Number.MAX_SAFE_INTEGER,
-  });
-  server.on('sessionError', () => {});
-  server.on('session', (session) => session.on('error', () => {}));
-  server.on('stream', (stream, headers) => {
-    stream.on('error', () => {});
-    const contentType = headers[HTTP2_HEADER_CONTENT_TYPE];
+/**
+ * A cleartext HTTP/2 server serving `methods` by path. Listen on it, or hand it connections with
+ * `emit('connection', socket)` (the Firestore port does, for connections that start with the
+ * HTTP/2 preface).
+ */
+export function createGrpcServer(methods: Map<string, GrpcMethod>, opts: GrpcServerOptions): Server {
+  const onStream = (stream: ServerStream, headers: IncomingHttpHeaders): void => {
+    const contentType = headers['content-type'];
     if (typeof contentType !== 'string' || !contentType.startsWith('application/grpc')) {
-      stream.respond({ [HTTP2_HEADER_STATUS]: 415 }, { endStream: true });
+      stream.respond(UNSUPPORTED_MEDIA_TYPE, true);
       return;
     }
-    const path = String(headers[HTTP2_HEADER_PATH] ?? '');
+    const path = String(headers[':path'] ?? '');
     const method = methods.get(path);
     if (!method) {
       stream.respond(
-        {
+        encodeHeaderBlock([
           ...RESPONSE_HEADERS,
           ...statusTrailers(
             new FirestoreError(Code.UNIMPLEMENTED, `The server does not implement the method ${path}`),
           ),
-        },
-        { endStream: true },
+        ]),
+        true,
       );
       return;
     }
@@ -375,6 +373,8 @@ export function createGrpcServer(methods: Map<string, GrpcMethod>, opts: GrpcSer
     if (call.done) return;
     if (method.kind === 'bidi') runStreaming(call, method);
     else runSingle(call, method);
-  });
-  return server;
+  };
+  return createServer({ noDelay: true }, (socket) => serveHttp2(socket, onStream));
 }
+
+const UNSUPPORTED_MEDIA_TYPE = encodeHeaderBlock([[':status', '415']]);
