@@ -5,8 +5,8 @@ import { spawn } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startBackend } from '../scripts/lib/backend.js';
-import { stopProcess } from '../scripts/lib/processes.js';
-import { ROOT } from '../scripts/lib/project.js';
+import { isPortOpen, stopProcess, waitFor } from '../scripts/lib/processes.js';
+import { localPorts, ROOT } from '../scripts/lib/project.js';
 import { existsSync } from 'node:fs';
 import { type BenchResult, report } from './harness.js';
 
@@ -33,7 +33,22 @@ function groupRssMiB(groups: number[]): number {
   return kib / 1024;
 }
 
+/**
+ * firebase-tools can take longer to shut down than `npm start` waits for it, and a start while its
+ * Auth port is still bound fails; so every measured start begins with the ports closed.
+ */
+async function portsClosed(): Promise<void> {
+  const p = localPorts();
+  const ports = [p.auth, p.functions, p.firestore, p.storage];
+  await waitFor(
+    'the emulator ports to close',
+    async () => !(await Promise.all(ports.map((port) => isPortOpen(p.host, port)))).some(Boolean),
+    60_000,
+  );
+}
+
 async function timeBackend(offline: boolean): Promise<{ seconds: number; rss: number }> {
+  await portsClosed();
   const started = performance.now();
   const backend = await startBackend({ quiet: true, offline });
   const seconds = (performance.now() - started) / 1000;
@@ -60,6 +75,7 @@ for (let i = 0; i < RUNS; i++) {
 const added = full.map((t, i) => t - (firebaseOnly[i] ?? t));
 
 async function timeNpmStart(): Promise<number> {
+  await portsClosed();
   const started = performance.now();
   const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'scripts', 'dev.ts')], {
     cwd: ROOT,
