@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FirestoreEmulatorHandle } from './index.js';
 import { docsUrl, rest, startTestEmulator } from './test-support/clients.js';
 import { VERBS as REST_VERBS } from './rest/router.js';
+import { prng as rng } from '../test-support/prng.js';
 
 let h: FirestoreEmulatorHandle;
 
@@ -18,17 +19,6 @@ afterAll(async () => {
   agent.destroy();
   await h.stop();
 });
-
-/** Deterministic PRNG (mulberry32) so failures reproduce. */
-function rng(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const ROOT = 'projects/demo-fuzz/databases/(default)/documents';
 const VERBS = [...REST_VERBS];

@@ -8,6 +8,7 @@ import { type AddressInfo, createServer } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { HpackDecoder, HpackError, encodeHeaderBlock } from './hpack.js';
 import { huffmanCode, huffmanDecode, huffmanEncode } from './huffman.js';
+import { prng } from '../test-support/prng.js';
 
 /** Hex as the RFC prints it ("8286 8441 ..."). */
 const hex = (s: string): Buffer => Buffer.from(s.replace(/\s+/g, ''), 'hex');
@@ -526,18 +527,6 @@ describe('HpackDecoder: malformed blocks throw HpackError', () => {
 });
 
 // --- A real encoder: nghttp2, under Node's http2 client ---
-
-/** A small seeded PRNG (mulberry32), so a failure can be replayed. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const FRAME_HEADERS = 0x1;
 const FRAME_SETTINGS = 0x4;

@@ -5,18 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Decision, FirestoreValue, RulesMethod, RulesRequest } from './api.js';
 import { type CompiledRuleset, compileRules, RulesCompileError } from './index.js';
-
-/** mulberry32: small, fast, deterministic. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { prng } from '../test-support/prng.js';
 
 const BASES = [
   `rules_version = '2';
