@@ -269,6 +269,23 @@ describe('HTTP/2 server connection, protocol errors (GOAWAY codes, RFC 9113 §5.
     );
   });
 
+  it('ends only the connection whose stream handler throws (GOAWAY INTERNAL_ERROR)', async () => {
+    handler = () => {
+      throw new Error('handler bug');
+    };
+    const stderr = process.stderr.write.bind(process.stderr);
+    const logged: string[] = [];
+    process.stderr.write = ((chunk: string) => logged.push(String(chunk)) > 0) as typeof process.stderr.write;
+    try {
+      expect(await goawayFor(Buffer.concat([PREFACE, settings, headersFrame(1, request)]))).toBe(
+        ErrorCode.INTERNAL_ERROR,
+      );
+    } finally {
+      process.stderr.write = stderr;
+    }
+    expect(logged.join('')).toMatch(/handler bug/);
+  });
+
   it('rejects a WINDOW_UPDATE that overflows the connection window', async () => {
     const wu = Buffer.concat([
       frameHeader(4, FrameType.WINDOW_UPDATE, 0, 0),

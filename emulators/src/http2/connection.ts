@@ -143,8 +143,13 @@ class Connection implements StreamHost {
       if (off < buf.length) this.buffered = Buffer.from(buf.subarray(off));
       this.grantWindows();
     } catch (e) {
-      if (e instanceof ConnectionError) this.fail(e);
-      else throw e;
+      if (e instanceof ConnectionError) {
+        this.fail(e);
+        return;
+      }
+      // A bug in a stream handler: it ends this connection, not the server with every other one.
+      process.stderr.write(`http2: closing a connection after an internal error: ${String(e)}\n`);
+      this.fail(new ConnectionError(ErrorCode.INTERNAL_ERROR, 'Internal error'));
     }
   }
 
