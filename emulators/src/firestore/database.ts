@@ -222,12 +222,23 @@ export class Database {
       }
       return this.store.get(path);
     };
+    // For a caller under rules, a failed precondition is reported only after the rules allowed the
+    // write: otherwise NOT_FOUND / ALREADY_EXISTS would tell a caller the rules deny whether a
+    // document exists. The documentation is silent on the order; this is the safe reading.
+    let failedPrecondition: unknown;
     for (const op of writes) {
       if (op.resource.db.project !== this.id.project || op.resource.db.database !== this.id.database) {
         throw invalid(`Document ${op.name} is not in database ${this.root}.`);
       }
-      const current = stateOf(op.path);
-      checkPrecondition(op, current);
+      let current = stateOf(op.path);
+      try {
+        checkPrecondition(op, current);
+      } catch (e) {
+        if (caller.owner || op.kind === 'verify') throw e;
+        failedPrecondition ??= e;
+        // Judge the write as the one it asked for: an update of a missing document, a create.
+        if (op.precondition?.exists === false) current = undefined;
+      }
       const applied = applyWrite(op, current?.fields, commitTime);
       if (!before.has(op.path)) before.set(op.path, this.store.get(op.path));
       if (applied.fields !== undefined) overlay.set(op.path, applied.fields);
@@ -243,16 +254,23 @@ export class Database {
         if (op.kind === 'verify') continue;
         const prev = this.store.get(op.path);
         const after = overlay.get(op.path);
+        const exists = op.precondition?.exists;
+        const method =
+          op.kind === 'delete'
+            ? 'delete'
+            : exists === true || (exists !== false && prev)
+              ? 'update'
+              : 'create';
         checkDocument(rules, caller, {
-          method: op.kind === 'delete' ? 'delete' : prev ? 'update' : 'create',
+          method,
           docPath: op.path,
-          resource: this.rulesDoc(op.path, prev),
+          resource: method === 'create' ? null : this.rulesDoc(op.path, prev),
           requestResource: after ? this.rulesDoc(op.path, after) : null,
           documents: access,
           accessLimit,
           time,
           writeFields:
-            op.kind === 'update' && prev
+            op.kind === 'update' && method === 'update' && prev
               ? op.mask
                 ? describeMask(op)
                 : Object.keys(op.fields ?? {})
@@ -260,6 +278,7 @@ export class Database {
         });
       }
     }
+    if (failedPrecondition !== undefined) throw failedPrecondition;
     const changes: Change[] = [];
     for (const [path, fields] of overlay) {
       const prev = before.get(path);

@@ -50,6 +50,9 @@ service cloud.firestore {
     match /staffOnly/{id} {
       allow read: if request.auth.token.staff == true;
     }
+    match /profiles/{uid} {
+      allow create, update: if request.auth.uid == uid;
+    }
   }
 }
 `;
@@ -181,6 +184,52 @@ describe('rules endpoints and tokens', { timeout: 30_000 }, () => {
       { authorization: 'Bearer not-a-jwt' },
     );
     expect(garbage.status).toBe(401);
+  });
+
+  // The documentation does not say whether rules or preconditions come first. Rules first is what
+  // keeps a denied caller from learning whether a document exists, so that is the behaviour here.
+  it('checks rules before preconditions: a denied caller learns nothing of existence', async () => {
+    const commit = (uid: string, write: Record<string, unknown>) =>
+      rest(
+        `${docsUrl(h)}:commit`,
+        { writes: [write] },
+        { authorization: `Bearer ${mockIdToken({ sub: uid, user_id: uid })}` },
+      );
+    const name = (id: string) => `projects/demo-rules/databases/(default)/documents/profiles/${id}`;
+    // An update of a missing document: PERMISSION_DENIED for another member, NOT_FOUND for its owner.
+    const update = (id: string) => ({
+      update: { name: name(id), fields: {} },
+      currentDocument: { exists: true },
+    });
+    expect((await commit('bob', update('carol'))).json).toMatchObject({
+      error: { status: 'PERMISSION_DENIED' },
+    });
+    expect((await commit('carol', update('carol'))).json).toMatchObject({ error: { status: 'NOT_FOUND' } });
+    // A create of an existing document: likewise PERMISSION_DENIED, then ALREADY_EXISTS.
+    await rest(
+      `${docsUrl(h)}:commit`,
+      { writes: [{ update: { name: name('dave'), fields: {} } }] },
+      { authorization: 'Bearer owner' },
+    );
+    const create = (id: string) => ({
+      update: { name: name(id), fields: {} },
+      currentDocument: { exists: false },
+    });
+    expect((await commit('bob', create('dave'))).json).toMatchObject({
+      error: { status: 'PERMISSION_DENIED' },
+    });
+    expect((await commit('dave', create('dave'))).json).toMatchObject({
+      error: { status: 'ALREADY_EXISTS' },
+    });
+    // Through the SDK: updateDoc on a missing document.
+    const bob = env.authenticatedContext('bob').firestore();
+    await expect(updateDoc(doc(bob, 'profiles/erin'), { a: 1 })).rejects.toMatchObject({
+      code: 'permission-denied',
+    });
+    const erin = env.authenticatedContext('erin').firestore();
+    await expect(updateDoc(doc(erin, 'profiles/erin'), { a: 1 })).rejects.toMatchObject({
+      code: 'not-found',
+    });
   });
 
   it('denies every non-owner request when no rules are loaded', async () => {
