@@ -10,9 +10,10 @@ import { localPorts, ROOT } from '../scripts/lib/project.js';
 import { existsSync } from 'node:fs';
 import { type BenchResult, report } from './harness.js';
 
-// firebase-tools' own start varies by seconds from run to run (it is the slow part of the pair), so
-// the difference needs more pairs than the other figures to settle.
-const RUNS = Number(process.env.BENCH_STACK_RUNS ?? 5);
+// firebase-tools' own start varies by seconds from run to run (12-19 s seen in one sitting, with
+// single starts several seconds slower than the rest), so the difference needs more pairs than the
+// other figures before its median settles.
+const RUNS = Number(process.env.BENCH_STACK_RUNS ?? 9);
 
 /** Resident memory of every process in the given process groups, in MiB. */
 function groupRssMiB(groups: number[]): number {
