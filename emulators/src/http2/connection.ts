@@ -33,11 +33,6 @@ import { ServerStream, type StreamHost } from './stream.js';
 
 export type StreamHandler = (stream: ServerStream, headers: IncomingHttpHeaders) => void;
 
-export interface ConnectionOptions {
-  /** Largest request header block accepted (bytes, encoded). */
-  maxHeaderBlock?: number;
-}
-
 /**
  * Largest decoded header list (RFC 9113 §6.5.2 sizes: name + value + 32 per field). A small block
  * can reference one large table entry many times, so the encoded limit alone does not bound it.
@@ -49,9 +44,12 @@ const WINDOW_UPDATE_THRESHOLD = 16_384;
 const EMPTY_SETTINGS = frameHeader(0, FrameType.SETTINGS, 0, 0);
 const SETTINGS_ACK = frameHeader(0, FrameType.SETTINGS, ACK, 0);
 
+/** Largest request header block accepted (encoded octets, over HEADERS + CONTINUATION). */
+const MAX_HEADER_BLOCK = 256 * 1024;
+
 /** Serves HTTP/2 on `socket` (whose first bytes may already have been read and unshifted). */
-export function serveHttp2(socket: Socket, onStream: StreamHandler, opts: ConnectionOptions = {}): void {
-  new Connection(socket, onStream, opts.maxHeaderBlock ?? 256 * 1024);
+export function serveHttp2(socket: Socket, onStream: StreamHandler): void {
+  new Connection(socket, onStream);
 }
 
 class Connection implements StreamHost {
@@ -74,7 +72,6 @@ class Connection implements StreamHost {
   constructor(
     private readonly socket: Socket,
     private readonly onStream: StreamHandler,
-    private readonly maxHeaderBlock: number,
   ) {
     socket.setNoDelay(true);
     socket.on('data', (chunk: Buffer) => this.receive(chunk));
@@ -238,7 +235,7 @@ class Connection implements StreamHost {
       throw new ConnectionError(ErrorCode.PROTOCOL_ERROR, 'Unexpected CONTINUATION frame');
     block.parts.push(payload);
     block.size += payload.length;
-    if (block.size > this.maxHeaderBlock)
+    if (block.size > MAX_HEADER_BLOCK)
       throw new ConnectionError(ErrorCode.ENHANCE_YOUR_CALM, 'Header block too large');
     if (flags & Flag.END_HEADERS) this.headerBlockDone();
   }

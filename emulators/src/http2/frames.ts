@@ -73,13 +73,9 @@ export function frameHeader(length: number, type: FrameType, flags: number, stre
 
 /** A frame whose payload is one 32-bit value (RST_STREAM, WINDOW_UPDATE). */
 export function u32Frame(type: FrameType, streamId: number, value: number): Buffer {
-  const b = Buffer.allocUnsafe(FRAME_HEADER_LENGTH + 4);
-  b.writeUIntBE(4, 0, 3);
-  b[3] = type;
-  b[4] = 0;
-  b.writeUInt32BE(streamId, 5);
-  b.writeUInt32BE(value, 9);
-  return b;
+  const payload = Buffer.allocUnsafe(4);
+  payload.writeUInt32BE(value, 0);
+  return Buffer.concat([frameHeader(4, type, 0, streamId), payload]);
 }
 
 export function rstFrame(streamId: number, code: ErrorCode): Buffer {

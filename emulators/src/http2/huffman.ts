@@ -128,25 +128,6 @@ export function huffmanCode(sym: number): { code: number; length: number } {
   return { code: CODES[sym]!, length };
 }
 
-/**
- * Huffman-encodes octets, padding the last byte with the most significant bits of EOS (ones), as
- * §5.2 requires. Our own encoder never uses Huffman; this is for tests and tools.
- */
-export function huffmanEncode(octets: Uint8Array): Buffer {
-  let bits = 0;
-  for (const o of octets) bits += CODE_LENGTHS[o]!;
-  const out = Buffer.alloc(Math.ceil(bits / 8), 0xff);
-  let at = 0;
-  // Bit by bit: codes reach 30 bits, and speed does not matter here.
-  for (const o of octets) {
-    const code = CODES[o]!;
-    for (let b = CODE_LENGTHS[o]! - 1; b >= 0; b--, at++) {
-      if (((code >>> b) & 1) === 0) out[at >>> 3] = out[at >>> 3]! & ~(0x80 >>> (at & 7));
-    }
-  }
-  return out;
-}
-
 // Decoded octets land here before becoming a string; grown on demand, never shrunk, so decoding
 // allocates only the result string. Safe to share: decoding is synchronous.
 let scratch = Buffer.allocUnsafe(512);

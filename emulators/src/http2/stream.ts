@@ -120,13 +120,9 @@ export class ServerStream extends EventEmitter {
 
   private endedLocally(): void {
     this.localEnded = true;
-    if (this.remoteEnded) {
-      this.close(false);
-      return;
-    }
     // The response is complete while the request is not: ask the client to stop sending without
     // an error (RFC 9113 §8.1), as a gRPC server does when it fails a call early.
-    this.host.queue(rstFrame(this.id, ErrorCode.NO_ERROR));
+    if (!this.remoteEnded) this.host.queue(rstFrame(this.id, ErrorCode.NO_ERROR));
     this.close(false);
   }
 

@@ -58,9 +58,10 @@ const RESPONSE_HEADERS: Fields = [
   [':status', '200'],
   ['content-type', 'application/grpc+proto'],
 ];
+const OK_TRAILERS: Fields = [['grpc-status', '0']];
 // Every call sends these, so they are encoded once.
 const RESPONSE_BLOCK = encodeHeaderBlock(RESPONSE_HEADERS);
-const OK_TRAILERS_BLOCK = encodeHeaderBlock([['grpc-status', '0']]);
+const OK_TRAILERS_BLOCK = encodeHeaderBlock(OK_TRAILERS);
 
 const TIMEOUT_UNITS: Record<string, number> = { H: 3_600_000, M: 60_000, S: 1000, m: 1, u: 1e-3, n: 1e-6 };
 
@@ -268,7 +269,7 @@ class Call extends EventEmitter implements StreamCall {
     if (!this.sentHeaders) {
       // Trailers-only response: status and trailers in the one header block.
       this.sentHeaders = true;
-      stream.respond(encodeHeaderBlock([...RESPONSE_HEADERS, ...(trailers ?? [['grpc-status', '0']])]), true);
+      stream.respond(encodeHeaderBlock([...RESPONSE_HEADERS, ...(trailers ?? OK_TRAILERS)]), true);
     } else {
       stream.end(trailers ? encodeHeaderBlock(trailers) : OK_TRAILERS_BLOCK);
     }
