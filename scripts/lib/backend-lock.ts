@@ -31,11 +31,15 @@ export async function acquireBackendLock(timeoutMs = 15 * 60_000): Promise<() =>
     try {
       mkdirSync(LOCK);
       writeFileSync(join(LOCK, 'pid'), String(process.pid));
-      const release = (): void => {
+      const onExit = (): void => {
         if (holder() === process.pid) rmSync(LOCK, { recursive: true, force: true });
       };
-      process.once('exit', release);
-      return release;
+      process.once('exit', onExit);
+      // A process that starts the backend many times (the stack bench) must not pile up listeners.
+      return () => {
+        process.off('exit', onExit);
+        onExit();
+      };
     } catch {
       const pid = holder();
       if (pid !== null && !alive(pid)) {

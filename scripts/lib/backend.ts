@@ -11,8 +11,10 @@ export interface Backend {
   ports: LocalPorts;
   /** Variables that point admin SDKs and tools at this backend. */
   env: Record<string, string>;
-  /** Process-group ids of the emulator processes (for measuring their memory). */
-  processGroups(): number[];
+  /** Process-group ids of the emulator processes (for measuring their memory and CPU). */
+  processGroups: { firebase: number; offline?: number };
+  /** Milliseconds from the start call until each part answered. */
+  readyAfterMs: { firebase: number; offline?: number };
   stop(): Promise<void>;
 }
 
@@ -68,13 +70,15 @@ export async function startBackend(options: BackendOptions = {}): Promise<Backen
     env.STORAGE_EMULATOR_HOST = `http://${host}:${ports.storage}`;
   }
 
+  const started = performance.now();
+  const readyAfterMs: Backend['readyAfterMs'] = { firebase: Number.NaN };
   const children: ChildProcess[] = [];
   const stop = async (): Promise<void> => {
     await Promise.all(children.reverse().map((child) => stopProcess(child)));
     releaseLock();
   };
 
-  const startOffline = async (cli: string): Promise<void> => {
+  const startOffline = async (cli: string): Promise<ChildProcess> => {
     const child = startProcess(
       process.execPath,
       [
@@ -92,11 +96,14 @@ export async function startBackend(options: BackendOptions = {}): Promise<Backen
     children.push(child);
     await waitUntilServing(child, 'offline Firestore emulator', host, ports.firestore, 30_000);
     await waitUntilServing(child, 'offline Storage emulator', host, ports.storage, 30_000);
+    readyAfterMs.offline = performance.now() - started;
+    return child;
   };
 
-  const startFirebase = async (): Promise<void> => {
-    let ready = false;
+  const startFirebase = async (): Promise<ChildProcess> => {
     const output: string[] = [];
+    let markReady = (): void => {};
+    const ready = new Promise<void>((resolve) => (markReady = resolve));
     const firebase = startProcess(
       process.execPath,
       [firebaseCli(), 'emulators:start', '--only', 'auth,functions', '--project', project],
@@ -105,35 +112,62 @@ export async function startBackend(options: BackendOptions = {}): Promise<Backen
         quiet: options.quiet,
         cwd: ROOT,
         // The Functions emulator hands its own environment to the functions, so their admin SDK finds our emulators.
-        env: { ...env, FIREBASE_CLI_DISABLE_UPDATE_CHECK: 'true' },
+        env: {
+          ...env,
+          FIREBASE_CLI_DISABLE_UPDATE_CHECK: 'true',
+          // File-based functions discovery (firebase-tools PR #8848): the loader writes its manifest
+          // and exits. The default HTTP discovery waits about 3 s for its server to close after
+          // `/__/quitquitquit`, on every start and every reload after a change.
+          FIREBASE_FUNCTIONS_DISCOVERY_OUTPUT_PATH: 'true',
+        },
         onLine: (line) => {
           output.push(line);
-          if (line.includes('All emulators ready')) ready = true;
+          if (line.includes('All emulators ready')) markReady();
         },
       },
     );
     children.push(firebase);
-    await waitFor(
-      'the Auth and Functions emulators',
-      async () => {
-        if (firebase.exitCode !== null) {
-          throw new Error(`firebase emulators:start exited early:\n${output.slice(-30).join('\n')}`);
-        }
-        return ready;
-      },
-      120_000,
+    const exited = new Promise<never>((_, reject) =>
+      firebase.once('exit', () =>
+        reject(new Error(`firebase emulators:start exited early:\n${output.slice(-30).join('\n')}`)),
+      ),
     );
+    let timer: NodeJS.Timeout | undefined;
+    const timedOut = new Promise<never>((_, reject) => {
+      timer = setTimeout(
+        () => reject(new Error('Timed out after 120000 ms waiting for the Auth and Functions emulators')),
+        120_000,
+      );
+    });
+    try {
+      // On the line itself rather than a poll, so readiness is not rounded up to the next tick.
+      await Promise.race([ready, exited, timedOut]);
+    } finally {
+      clearTimeout(timer);
+    }
+    readyAfterMs.firebase = performance.now() - started;
+    return firebase;
   };
 
+  let processGroups: Backend['processGroups'];
   try {
     // Side by side: functions only reach Firestore and Storage when they run, so neither waits for the other.
-    await Promise.all([offline ? startOffline(offline) : Promise.resolve(), startFirebase()]);
+    const [ours, firebase] = await Promise.all([
+      offline ? startOffline(offline) : undefined,
+      startFirebase(),
+    ]);
+    processGroups = { firebase: groupOf(firebase), ...(ours ? { offline: groupOf(ours) } : {}) };
   } catch (error) {
     await stop();
     throw error;
   }
-  const processGroups = (): number[] => children.flatMap((c) => (c.pid === undefined ? [] : [c.pid]));
-  return { projectId: project, ports, env, processGroups, stop };
+  return { projectId: project, ports, env, processGroups, readyAfterMs, stop };
+}
+
+/** Children are started in their own process group, led by the child itself. */
+function groupOf(child: ChildProcess): number {
+  if (child.pid === undefined) throw new Error('an emulator process did not start');
+  return child.pid;
 }
 
 async function waitUntilServing(

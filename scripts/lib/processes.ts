@@ -42,8 +42,12 @@ export function startProcess(command: string, args: string[], options: RunOption
   return child;
 }
 
-/** Asks the whole process group to stop, then insists after a grace period. */
-export async function stopProcess(child: ChildProcess, graceMs = 10_000): Promise<void> {
+/**
+ * Asks the whole process group to stop, asks again after `againMs`, then insists after `graceMs`.
+ * The second SIGINT is firebase-tools' "Ctrl-C twice": on the first it waits up to a minute for
+ * functions still running (say, intake triggers of files the seed just uploaded) before it exits.
+ */
+export async function stopProcess(child: ChildProcess, graceMs = 10_000, againMs = 2_000): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null || child.pid === undefined) return;
   const pid = child.pid;
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
@@ -55,9 +59,11 @@ export async function stopProcess(child: ChildProcess, graceMs = 10_000): Promis
     }
   };
   signalGroup('SIGINT');
-  const timer = setTimeout(() => signalGroup('SIGKILL'), graceMs);
+  const again = setTimeout(() => signalGroup('SIGINT'), againMs);
+  const insist = setTimeout(() => signalGroup('SIGKILL'), graceMs);
   await exited;
-  clearTimeout(timer);
+  clearTimeout(again);
+  clearTimeout(insist);
   // Grandchildren may outlive the leader; make sure none keep the ports.
   signalGroup('SIGKILL');
 }
