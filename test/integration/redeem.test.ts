@@ -157,6 +157,44 @@ describe('redeemAccessCode', () => {
     expect((await getFirestore(admin).doc(`accessCodes/${hash}`).get()).get('redeemedBy')).toBeNull();
   });
 
+  it('finishes a redemption whose claims were never set when the member retries, and only for that member', async () => {
+    // As left by a redemption whose transaction committed but whose claims write failed.
+    const m = await member({ claims: { beta: true } });
+    const code = randomCode();
+    const hash = await storeCode(admin, code);
+    const grantedUntil = Math.floor(Date.now() / 1000) + 30 * DAY;
+    await getFirestore(admin).doc(`accessCodes/${hash}`).update({ redeemedBy: m.uid, grantedUntil });
+    const audited = (await auditEntries('premium.redeem', { code: hash.slice(0, 12) })).length;
+
+    const other = await member();
+    expect(await rejection(other.call('redeemAccessCode', { code }))).toBe(
+      'functions/failed-precondition: That code has already been used.',
+    );
+    expect(await m.call('redeemAccessCode', { code })).toEqual({ premium: true, until: grantedUntil });
+    expect((await getAuth(admin).getUser(m.uid)).customClaims).toEqual({
+      beta: true,
+      premium: true,
+      premiumUntil: grantedUntil,
+    });
+    // The first attempt wrote the audit entry; finishing it writes none.
+    expect(await auditEntries('premium.redeem', { code: hash.slice(0, 12) })).toHaveLength(audited);
+  });
+
+  it('finishing an earlier redemption never shortens premium granted since', async () => {
+    const later = Math.floor(Date.now() / 1000) + 90 * DAY;
+    const m = await member({ claims: { premium: true, premiumUntil: later } });
+    const code = randomCode();
+    const hash = await storeCode(admin, code);
+    await getFirestore(admin)
+      .doc(`accessCodes/${hash}`)
+      .update({ redeemedBy: m.uid, grantedUntil: Math.floor(Date.now() / 1000) + 30 * DAY });
+    expect(await m.call('redeemAccessCode', { code })).toEqual({ premium: true, until: later });
+    expect((await getAuth(admin).getUser(m.uid)).customClaims).toEqual({
+      premium: true,
+      premiumUntil: later,
+    });
+  });
+
   it('refuses members who have not verified their email', async () => {
     const m = await member({ verified: false });
     const code = randomCode();

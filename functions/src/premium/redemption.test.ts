@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { checkCode } from './redemption.js';
+import { checkCode, earlierGrant } from './redemption.js';
 
 const NOW = Date.UTC(2026, 5, 1, 12);
 
@@ -40,5 +40,27 @@ describe('checkCode', () => {
       ok: true,
       premiumDays: null,
     });
+  });
+});
+
+describe('earlierGrant', () => {
+  const redeemed = {
+    expiresAtMs: NOW - 1000,
+    premiumDays: 30,
+    redeemedBy: 'u1',
+    grantedUntil: 1_790_000_000,
+  };
+
+  it('hands the member who redeemed a code its recorded grant, even after the code expired', () => {
+    expect(earlierGrant(redeemed, 'u1')).toBe(1_790_000_000);
+    expect(earlierGrant({ ...redeemed, grantedUntil: null }, 'u1')).toBeNull();
+  });
+
+  it('gives nothing to anyone else, for an unredeemed code, or where no grant was recorded', () => {
+    expect(earlierGrant(redeemed, 'u2')).toBeUndefined();
+    expect(earlierGrant({ ...redeemed, redeemedBy: null }, 'u1')).toBeUndefined();
+    expect(earlierGrant(undefined, 'u1')).toBeUndefined();
+    const { grantedUntil: _unrecorded, ...older } = redeemed;
+    expect(earlierGrant(older, 'u1')).toBeUndefined();
   });
 });

@@ -3,6 +3,11 @@ export interface CodeRecord {
   expiresAtMs: number;
   premiumDays: number | null;
   redeemedBy: string | null;
+  /**
+   * What the redemption granted (epoch seconds, null for no end), recorded with `redeemedBy`;
+   * undefined while unredeemed and on codes redeemed before it was recorded.
+   */
+  grantedUntil?: number | null;
 }
 
 export type CodeCheck =
@@ -22,4 +27,14 @@ export function checkCode(record: CodeRecord | undefined, nowMs: number): CodeCh
     return { ok: false, code: 'failed-precondition', message: `That code expired on ${day}.` };
   }
   return { ok: true, premiumDays: record.premiumDays };
+}
+
+/**
+ * The grant of a code `uid` has already redeemed, so a retry can finish a redemption whose claims
+ * were never set (the claims are written after the transaction commits, and that write can fail
+ * or its answer be lost). Undefined when the code is not theirs to finish.
+ */
+export function earlierGrant(record: CodeRecord | undefined, uid: string): number | null | undefined {
+  if (!record || record.redeemedBy !== uid) return undefined;
+  return record.grantedUntil;
 }
