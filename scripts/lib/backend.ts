@@ -63,6 +63,9 @@ export async function startBackend(options: BackendOptions = {}): Promise<Backen
   const env: Record<string, string> = {
     GCLOUD_PROJECT: project,
     FIREBASE_AUTH_EMULATOR_HOST: `${host}:${ports.auth}`,
+    // Nothing local runs on Google Cloud: Google's client libraries need not probe the metadata
+    // server (169.254.169.254) for credentials, which costs a timeout or a warning off-cloud.
+    METADATA_SERVER_DETECTION: 'none',
   };
   if (offline) {
     env.FIRESTORE_EMULATOR_HOST = `${host}:${ports.firestore}`;
