@@ -219,6 +219,20 @@ export function rollback(core: FirestoreEmulatorCore, database: string, raw: unk
   return {};
 }
 
+/** One page of `items` by the `pageSize` / `pageToken` fields of a List- or Partition- request. */
+function page<T>(items: T[], req: Record<string, unknown>): { items: T[]; nextPageToken: string } {
+  const size = Number(req['pageSize'] ?? 0);
+  const start =
+    typeof req['pageToken'] === 'string' && req['pageToken'] !== ''
+      ? Number(Buffer.from(req['pageToken'], 'base64').toString()) || 0
+      : 0;
+  const end = size > 0 ? start + size : items.length;
+  return {
+    items: items.slice(start, end),
+    nextPageToken: end < items.length ? Buffer.from(String(end)).toString('base64') : '',
+  };
+}
+
 export function listCollectionIds(
   core: FirestoreEmulatorCore,
   caller: Caller,
@@ -227,17 +241,60 @@ export function listCollectionIds(
 ): { collectionIds: string[]; nextPageToken: string } {
   const req = raw === undefined || raw === null ? {} : body(raw);
   const p = parentPath(parent);
-  const ids = core.db(p.db).listCollectionIds(caller, p.path);
-  const size = Number(req['pageSize'] ?? 0);
-  const start =
-    typeof req['pageToken'] === 'string' && req['pageToken'] !== ''
-      ? Number(Buffer.from(req['pageToken'], 'base64').toString()) || 0
-      : 0;
-  const end = size > 0 ? start + size : ids.length;
-  return {
-    collectionIds: ids.slice(start, end),
-    nextPageToken: end < ids.length ? Buffer.from(String(end)).toString('base64') : '',
-  };
+  const r = page(core.db(p.db).listCollectionIds(caller, p.path), req);
+  return { collectionIds: r.items, nextPageToken: r.nextPageToken };
+}
+
+export interface PartitionQueryResponse {
+  partitions: { values: Value[] }[];
+  nextPageToken: string;
+}
+
+/**
+ * Split points for reading a collection group in parallel. The API reference
+ * (projects.databases.documents/partitionQuery) allows only a collection group query from the
+ * database root, ordered by `__name__` ascending if at all, and lets the service return fewer
+ * points than asked. It does not say where they fall: ours cut the documents the caller may list
+ * into equal runs, and never more points than there are documents to separate.
+ */
+export async function partitionQuery(
+  core: FirestoreEmulatorCore,
+  caller: Caller,
+  codec: Codec,
+  parent: string,
+  raw: unknown,
+): Promise<PartitionQueryResponse> {
+  const req = body(raw);
+  const p = parentPath(parent);
+  if (p.path !== '') throw invalid('PartitionQuery takes the database root as its parent, not a document.');
+  const count = Number(req['partitionCount'] ?? 0);
+  if (!Number.isSafeInteger(count) || count <= 0) throw invalid('partitionCount must be a positive integer.');
+  const q = parseQuery(p.path, req['structuredQuery'], codec);
+  const nameOnly = q.orderBy.length === 1 && q.orderBy[0]!.field.isName && !q.orderBy[0]!.desc;
+  if (
+    !q.allDescendants ||
+    q.filter ||
+    q.startAt ||
+    q.endAt ||
+    q.offset !== 0 ||
+    q.limit !== undefined ||
+    q.select ||
+    !nameOnly
+  ) {
+    throw invalid(
+      'PartitionQuery needs a collection group query (allDescendants) ordered by __name__ ascending, with no filters, cursors, limit, offset or projection.',
+    );
+  }
+  const db = core.db(p.db);
+  // PartitionQueryRequest has no transaction fields.
+  const res = await db.runQuery(caller, q, undefined);
+  const names = res.items.map((d) => `${db.docsRoot}/${d.path}`);
+  const points = Math.min(count, Math.max(0, names.length - 1));
+  const cursors = Array.from({ length: points }, (_, i) => ({
+    values: [{ referenceValue: names[Math.floor(((i + 1) * names.length) / (points + 1))]! }],
+  }));
+  const r = page(cursors, req);
+  return { partitions: r.items, nextPageToken: r.nextPageToken };
 }
 
 export function listDocuments(

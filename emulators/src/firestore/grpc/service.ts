@@ -214,8 +214,12 @@ export function createFirestoreMethods(core: FirestoreEmulatorCore): Map<string,
         transaction: m.transaction,
       }));
     }),
-    PartitionQuery: unary(() => {
-      throw new FirestoreError(Code.UNIMPLEMENTED, 'PartitionQuery is not supported by this emulator.');
+    PartitionQuery: unary(async (req, caller) => {
+      const r = await ops.partitionQuery(core, caller, codec, str(req['parent']), req);
+      return {
+        partitions: r.partitions.map((c) => ({ values: c.values.map(encodeValue) })),
+        nextPageToken: r.nextPageToken,
+      };
     }),
     ListCollectionIds: unary((req, caller) => ops.listCollectionIds(core, caller, str(req['parent']), req)),
     BatchWrite: unary((req, caller) => {

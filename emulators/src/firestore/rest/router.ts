@@ -24,6 +24,7 @@ export const VERBS = new Set([
   'rollback',
   'batchWrite',
   'listCollectionIds',
+  'partitionQuery',
 ]);
 
 function decodeSegments(raw: string): string {
@@ -95,6 +96,9 @@ async function handle(core: FirestoreEmulatorCore, req: IncomingMessage, res: Se
         break;
       case 'batchWrite':
         out = ops.batchWrite(core, caller, jsonCodec, database, body);
+        break;
+      case 'partitionQuery':
+        out = await ops.partitionQuery(core, caller, jsonCodec, resource, body);
         break;
       default:
         out = ops.listCollectionIds(core, caller, resource, body);
