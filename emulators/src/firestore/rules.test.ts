@@ -53,6 +53,9 @@ service cloud.firestore {
     match /profiles/{uid} {
       allow create, update: if request.auth.uid == uid;
     }
+    match /chats/{chat} {
+      allow list: if request.auth.uid in resource.data.members && resource.data.sentAt < request.time;
+    }
   }
 }
 `;
@@ -90,6 +93,22 @@ describe('rules-unit-testing', { timeout: 30_000 }, () => {
     const err = await assertFails(updateDoc(doc(alice, 'users/alice'), { role: 'admin' }));
     expect(String((err as Error).message)).toContain('/databases/(default)/documents/users/alice');
     expect(String((err as Error).message)).toContain("'update'");
+  });
+
+  it('proves a list rule from array-contains and range filters as well as from ==', async () => {
+    await env.withSecurityRulesDisabled(async (ctx) => {
+      await setDoc(doc(ctx.firestore(), 'chats/c1'), { members: ['alice', 'bob'], sentAt: new Date(0) });
+    });
+    const alice = env.authenticatedContext('alice').firestore();
+    const chats = collection(alice, 'chats');
+    const mine = where('members', 'array-contains', 'alice');
+    const past = where('sentAt', '<', new Date(1000));
+    const found = await assertSucceeds(getDocs(query(chats, mine, past)));
+    expect(found.docs.map((d) => d.id)).toEqual(['c1']);
+    await assertFails(getDocs(query(chats, where('members', 'array-contains', 'bob'), past)));
+    await assertFails(getDocs(query(chats, mine)));
+    // A bound that reaches past request.time does not prove the rule.
+    await assertFails(getDocs(query(chats, mine, where('sentAt', '<', new Date(Date.now() + 3_600_000)))));
   });
 
   it('checks list queries against their constraints (rules are not filters)', async () => {

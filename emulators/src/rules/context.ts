@@ -9,6 +9,8 @@ import {
   EvalError,
   FatalEvalError,
   MapSource,
+  type Bound,
+  RBounded,
   RConstraintMap,
   RMap,
   RPath,
@@ -233,11 +235,26 @@ class RequestSource extends MapSource {
   }
 }
 
-/** `==` constraints → known field values for list evaluation. */
+/**
+ * A list query's constraints → what `resource.data` is known to be: `==` pins a field's value,
+ * other comparisons bound it ([FT-S] constraint comparators; `not-in` is one `!=` per value).
+ */
 export function knownFields(
   constraints: readonly { fieldPath: string; op: string; value: unknown }[],
 ): Map<string, RVal> {
   const m = new Map<string, RVal>();
-  for (const c of constraints) if (c.op === '==') m.set(c.fieldPath, fromFirestore(c.value));
+  const bounds = new Map<string, Bound[]>();
+  const bound = (field: string, b: Bound) => bounds.set(field, [...(bounds.get(field) ?? []), b]);
+  for (const c of constraints) {
+    if (c.op === '==') m.set(c.fieldPath, fromFirestore(c.value));
+    else if (c.op === 'not-in') {
+      const list = fromFirestore(c.value);
+      if (Array.isArray(list)) for (const value of list) bound(c.fieldPath, { op: '!=', value });
+    } else if (BOUND_OPS.has(c.op))
+      bound(c.fieldPath, { op: c.op as Bound['op'], value: fromFirestore(c.value) });
+  }
+  for (const [field, b] of bounds) if (!m.has(field)) m.set(field, new RBounded(b));
   return m;
 }
+
+const BOUND_OPS = new Set(['!=', '<', '<=', '>', '>=', 'array-contains']);

@@ -341,6 +341,79 @@ describe('list queries: rules are not filters [RQ]', () => {
   });
 });
 
+// A query that bounds a field without pinning it proves a rule when the bound decides the rule's
+// comparison for every document it can return (the rules runtime's constraint comparators EQ, NEQ,
+// GT, GTE, LT, LTE, LIST_CONTAINS [FT-S]); the docs' examples [RQ] only show ==, so where a
+// bound leaves the answer open, the rule is unknown and denies, as for an unconstrained field.
+describe('list queries: range, != and array-contains bounds [RQ][FT-S]', () => {
+  type C = NonNullable<RulesRequest['query']>['constraints'][number];
+  const list = (rules: string, constraints: C[]) =>
+    fs(rules).evaluate(req('list', `${DB}/items`, { query: { constraints } })).allowed;
+  const int = (n: number) => ({ integerValue: String(n) });
+  const str = (v: string) => ({ stringValue: v });
+  const under100 = 'match /items/{id} { allow list: if resource.data.price < 100; }';
+
+  it.each([
+    ['price < 50', [{ fieldPath: 'price', op: '<', value: int(50) }], true],
+    ['price < 100', [{ fieldPath: 'price', op: '<', value: int(100) }], true],
+    ['price <= 99.5', [{ fieldPath: 'price', op: '<=', value: { doubleValue: 99.5 } }], true],
+    ['price <= 100', [{ fieldPath: 'price', op: '<=', value: int(100) }], false],
+    ['price < 150', [{ fieldPath: 'price', op: '<', value: int(150) }], false],
+    ['price > 10 only', [{ fieldPath: 'price', op: '>', value: int(10) }], false],
+    [
+      '10 < price < 20',
+      [
+        { fieldPath: 'price', op: '>', value: int(10) },
+        { fieldPath: 'price', op: '<', value: int(20) },
+      ],
+      true,
+    ],
+    [
+      'price < "z" (strings: comparing with 100 is an error)',
+      [{ fieldPath: 'price', op: '<', value: str('z') }],
+      false,
+    ],
+    ['price == 5 (pinned)', [{ fieldPath: 'price', op: '==', value: int(5) }], true],
+  ] as [string, C[], boolean][])('price < 100 with %s: %s', (_what, constraints, allowed) => {
+    expect(list(under100, constraints)).toBe(allowed);
+  });
+
+  it('decides the reversed comparison and a false one the same way', () => {
+    const reversed = 'match /items/{id} { allow list: if 100 > resource.data.price; }';
+    expect(list(reversed, [{ fieldPath: 'price', op: '<', value: int(50) }])).toBe(true);
+    // Proven false is a plain false: `|| true` still allows, where an unknown would have to error.
+    const notOver = 'match /items/{id} { allow list: if !(resource.data.price >= 100); }';
+    expect(list(notOver, [{ fieldPath: 'price', op: '<', value: int(100) }])).toBe(true);
+    expect(list(notOver, [{ fieldPath: 'price', op: '>=', value: int(100) }])).toBe(false);
+  });
+
+  it('proves membership from array-contains, and only for the value it names', () => {
+    const member = 'match /items/{id} { allow list: if request.auth.uid in resource.data.members; }';
+    expect(list(member, [{ fieldPath: 'members', op: 'array-contains', value: str('alice') }])).toBe(true);
+    expect(list(member, [{ fieldPath: 'members', op: 'array-contains', value: str('bob') }])).toBe(false);
+    expect(list(member, [])).toBe(false);
+  });
+
+  it('proves != from !=, not-in, or a range that leaves the value out', () => {
+    const live = "match /items/{id} { allow list: if resource.data.status != 'deleted'; }";
+    expect(list(live, [{ fieldPath: 'status', op: '!=', value: str('deleted') }])).toBe(true);
+    const notIn = { arrayValue: { values: [str('deleted'), str('draft')] } };
+    expect(list(live, [{ fieldPath: 'status', op: 'not-in', value: notIn }])).toBe(true);
+    expect(list(live, [{ fieldPath: 'status', op: '>', value: str('e') }])).toBe(true);
+    expect(list(live, [{ fieldPath: 'status', op: '>', value: str('a') }])).toBe(false);
+    expect(list(live, [{ fieldPath: 'status', op: '!=', value: str('draft') }])).toBe(false);
+    // A range on numbers leaves out every string.
+    expect(list(live, [{ fieldPath: 'status', op: '>', value: int(0) }])).toBe(true);
+  });
+
+  it('leaves everything else about a bounded field unknown', () => {
+    const typed = 'match /items/{id} { allow list: if resource.data.price is number; }';
+    expect(list(typed, [{ fieldPath: 'price', op: '<', value: int(50) }])).toBe(false);
+    const sized = 'match /items/{id} { allow list: if resource.data.members.size() < 10; }';
+    expect(list(sized, [{ fieldPath: 'members', op: 'array-contains', value: str('alice') }])).toBe(false);
+  });
+});
+
 describe('document access: get/exists/getAfter/existsAfter [R.fs][RC]', () => {
   const users: Record<string, FirestoreDocument> = {
     [`${DB}/users/alice`]: doc('users/alice', { staff: { booleanValue: true } }),

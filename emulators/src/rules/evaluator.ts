@@ -12,12 +12,15 @@ import { matches, regex, replace, split } from './stdlib/strings.js';
 import {
   checkInt,
   compare,
+  compareBounded,
+  containsBounded,
   EvalError,
   eq,
   FatalEvalError,
   INT_MIN,
   mkDuration,
   mkTimestamp,
+  RBounded,
   RConstraintMap,
   RDuration,
   RMap,
@@ -96,6 +99,9 @@ export function arith(op: string, a: RVal, b: RVal): RVal {
 
 /** `x is type` [RL][RF]. */
 export function isType(v: RVal, type: string): boolean {
+  if (v instanceof RBounded) {
+    throw new EvalError('Unknown value: the query bounds this field but does not fix its type.');
+  }
   if (type === 'number') return isNum(v);
   if (type === 'constraint') return false;
   return typeName(v) === type;
@@ -483,7 +489,9 @@ export class Compiler {
         return (c, f) => {
           step(c);
           const a = l(c, f);
-          return test(compare(a, r(c, f), op));
+          const b = r(c, f);
+          if (a instanceof RBounded || b instanceof RBounded) return compareBounded(a, op, b);
+          return test(compare(a, b, op));
         };
       }
       case 'in':
@@ -493,6 +501,7 @@ export class Compiler {
           const b = r(c, f);
           if (b instanceof RConstraintMap)
             throw new EvalError('Unknown value: the query does not constrain resource.data keys.');
+          if (b instanceof RBounded) return containsBounded(b, a);
           return contains(a, b);
         };
       default:

@@ -21,7 +21,8 @@ export type RVal =
   | RTimestamp
   | RDuration
   | RLatLng
-  | RConstraintMap;
+  | RConstraintMap
+  | RBounded;
 
 /**
  * An evaluation error. Deliberately not an `Error`: errors are ordinary control flow in
@@ -186,6 +187,22 @@ export class RConstraintMap {
   ) {}
 }
 
+/** A bound a list query puts on a field without pinning it ([FT-S] constraint comparators). */
+export interface Bound {
+  op: '!=' | '<' | '<=' | '>' | '>=' | 'array-contains';
+  value: RVal;
+}
+
+/**
+ * A `resource.data` field during a `list` evaluation that the query bounds (`<`, `!=`,
+ * `array-contains`, …) but does not pin: a comparison is known only where the bounds decide it
+ * for every document the query can return ("Rules are not filters", [RQ]); anything else about
+ * the field is an error, so a rule that depends on it denies.
+ */
+export class RBounded {
+  constructor(readonly bounds: readonly Bound[]) {}
+}
+
 export const NS_PER_SEC = 1_000_000_000n;
 export const TS_MIN_NS = -62135596800n * NS_PER_SEC; // 0001-01-01T00:00:00Z
 export const TS_MAX_NS = 253402300799n * NS_PER_SEC + 999_999_999n; // 9999-12-31T23:59:59.999999999Z
@@ -221,6 +238,7 @@ export function typeName(v: RVal): string {
   if (v instanceof RPath) return 'path';
   if (v instanceof RTimestamp) return 'timestamp';
   if (v instanceof RDuration) return 'duration';
+  if (v instanceof RBounded) return 'constraint';
   return 'latlng';
 }
 
@@ -234,6 +252,8 @@ function unknownData(): never {
  */
 export function eq(a: RVal, b: RVal, top = true, numByValue = false): boolean {
   if (a === b) return true;
+  if (a instanceof RBounded) return provenDifferent(a, b, top) ? false : unknownData();
+  if (b instanceof RBounded) return provenDifferent(b, a, top) ? false : unknownData();
   if (a === null || b === null) {
     if (a instanceof RConstraintMap || b instanceof RConstraintMap) return false;
     return false;
@@ -300,7 +320,77 @@ export function compare(a: RVal, b: RVal, op: string): number {
   if (a instanceof RTimestamp && b instanceof RTimestamp) return a.ns < b.ns ? -1 : a.ns === b.ns ? 0 : 1;
   if (a instanceof RDuration && b instanceof RDuration) return a.ns < b.ns ? -1 : a.ns === b.ns ? 0 : 1;
   if (a instanceof RConstraintMap || b instanceof RConstraintMap) unknownData();
+  if (a instanceof RBounded || b instanceof RBounded) unknownData();
   throw new EvalError(`Unsupported operation error. Received: ${typeName(a)} ${op} ${typeName(b)}.`);
+}
+
+/** Types that order against each other in a query (Firestore range filters match one class). */
+function orderClass(v: RVal): string {
+  return typeof v === 'bigint' || typeof v === 'number' ? 'number' : typeName(v);
+}
+
+/** Whether `field == v` is false for every value the bounds admit. */
+function provenDifferent(field: RBounded, v: RVal, top: boolean): boolean {
+  if (v instanceof RBounded || v instanceof RConstraintMap) return false;
+  for (const b of field.bounds) {
+    if (b.op === '!=') {
+      // A != filter also leaves out documents where the field is null.
+      if (v === null || eq(b.value, v, top)) return true;
+    } else if (b.op === 'array-contains') {
+      if (!Array.isArray(v)) return true;
+    } else if (orderClass(b.value) !== orderClass(v)) {
+      // A range filter only returns values of its own type, and values of other types are never equal.
+      return true;
+    } else if (!satisfies(v, b)) {
+      return true;
+    }
+  }
+  return false;
+}
+
+function satisfies(v: RVal, b: Bound): boolean {
+  const c = compare(v, b.value, b.op);
+  if (Number.isNaN(c)) return false;
+  return b.op === '<' ? c < 0 : b.op === '<=' ? c <= 0 : b.op === '>' ? c > 0 : c >= 0;
+}
+
+const FLIP = { '<': '>', '<=': '>=', '>': '<', '>=': '<=' } as const;
+
+/**
+ * `a op b` where one side is a bounded field: true or false when the field's range bounds decide
+ * it for every admitted value, otherwise an error. Comparing with a value of another type is the
+ * same error it would be on any document the query returns.
+ */
+export function compareBounded(a: RVal, op: '<' | '<=' | '>' | '>=', b: RVal): boolean {
+  if (!(a instanceof RBounded)) return compareBounded(b, FLIP[op], a);
+  if (b instanceof RBounded || b instanceof RConstraintMap) unknownData();
+  for (const bound of a.bounds) {
+    if (bound.op === '!=' || bound.op === 'array-contains') continue;
+    if (orderClass(bound.value) !== orderClass(b)) {
+      throw new EvalError(
+        `Unsupported operation error. Received: ${orderClass(bound.value)} ${op} ${typeName(b)}.`,
+      );
+    }
+    const c = compare(bound.value, b, op); // the bound's value against the constant
+    if (Number.isNaN(c)) continue;
+    const w = bound.op;
+    // field < w (or <= w) with w below (or at) the constant decides `<`-like tests, and so on.
+    if (op === '<' && ((w === '<' && c <= 0) || (w === '<=' && c < 0))) return true;
+    if (op === '<=' && (w === '<' || w === '<=') && c <= 0) return true;
+    if (op === '>' && ((w === '>' && c >= 0) || (w === '>=' && c > 0))) return true;
+    if (op === '>=' && (w === '>' || w === '>=') && c >= 0) return true;
+    if (op === '<' && (w === '>' || w === '>=') && c >= 0) return false;
+    if (op === '<=' && ((w === '>' && c >= 0) || (w === '>=' && c > 0))) return false;
+    if (op === '>' && (w === '<' || w === '<=') && c <= 0) return false;
+    if (op === '>=' && ((w === '<' && c <= 0) || (w === '<=' && c < 0))) return false;
+  }
+  return unknownData();
+}
+
+/** `x in field` where the query bounds the field with `array-contains x`. */
+export function containsBounded(field: RBounded, x: RVal): boolean {
+  for (const b of field.bounds) if (b.op === 'array-contains' && eq(b.value, x)) return true;
+  return unknownData();
 }
 
 /** Renders a value for messages and `debug()` logs. */
