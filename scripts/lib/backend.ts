@@ -105,8 +105,19 @@ export async function startBackend(options: BackendOptions = {}): Promise<Backen
 
   const startFirebase = async (): Promise<ChildProcess> => {
     const output: string[] = [];
-    let markReady = (): void => {};
-    const ready = new Promise<void>((resolve) => (markReady = resolve));
+    // Settled by the ready line itself rather than a poll, so readiness is not rounded up to a tick.
+    let settle: (error?: Error) => void = () => {};
+    const ready = new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(
+        () => settle(new Error('Timed out after 120000 ms waiting for the Auth and Functions emulators')),
+        120_000,
+      );
+      settle = (error) => {
+        clearTimeout(timer);
+        if (error) reject(error);
+        else resolve();
+      };
+    });
     const firebase = startProcess(
       process.execPath,
       [firebaseCli(), 'emulators:start', '--only', 'auth,functions', '--project', project],
@@ -125,29 +136,15 @@ export async function startBackend(options: BackendOptions = {}): Promise<Backen
         },
         onLine: (line) => {
           output.push(line);
-          if (line.includes('All emulators ready')) markReady();
+          if (line.includes('All emulators ready')) settle();
         },
       },
     );
     children.push(firebase);
-    const exited = new Promise<never>((_, reject) =>
-      firebase.once('exit', () =>
-        reject(new Error(`firebase emulators:start exited early:\n${output.slice(-30).join('\n')}`)),
-      ),
+    firebase.once('exit', () =>
+      settle(new Error(`firebase emulators:start exited early:\n${output.slice(-30).join('\n')}`)),
     );
-    let timer: NodeJS.Timeout | undefined;
-    const timedOut = new Promise<never>((_, reject) => {
-      timer = setTimeout(
-        () => reject(new Error('Timed out after 120000 ms waiting for the Auth and Functions emulators')),
-        120_000,
-      );
-    });
-    try {
-      // On the line itself rather than a poll, so readiness is not rounded up to the next tick.
-      await Promise.race([ready, exited, timedOut]);
-    } finally {
-      clearTimeout(timer);
-    }
+    await ready;
     readyAfterMs.firebase = performance.now() - started;
     return firebase;
   };
