@@ -51,3 +51,42 @@ describe('deleteMyAccount input', () => {
     expect(error?.message).toMatch(/uid/);
   });
 });
+
+describe('input whose prototype the caller chose', () => {
+  // What firebase-functions' decoder makes of {"data":{"__proto__":{"confirm":true}}}: it copies
+  // keys by assignment, so the `__proto__` key becomes the prototype of the decoded object.
+  function decodedLikeTheSdk(json: string): unknown {
+    const parsed = JSON.parse(json) as Record<string, unknown>;
+    const decoded: Record<string, unknown> = {};
+    for (const [key, value] of Object.entries(parsed)) decoded[key] = value;
+    return decoded;
+  }
+
+  it('refuses a confirmation inherited through __proto__', () => {
+    const data = decodedLikeTheSdk('{"__proto__":{"confirm":true}}');
+    expect((data as { confirm?: unknown }).confirm).toBe(true);
+    expect(refusal(() => parseInput(deleteMyAccountInput, data))).toEqual({
+      code: 'invalid-argument',
+      message: '__proto__ is not an allowed field.',
+    });
+  });
+
+  it.each(['constructor', 'prototype'])('refuses an own %s key, nested too', (key) => {
+    const nested = JSON.parse(`{"confirm":true,"x":{"${key}":{}}}`) as unknown;
+    expect(refusal(() => parseInput(deleteMyAccountInput, nested))).toEqual({
+      code: 'invalid-argument',
+      message: `x: ${key} is not an allowed field.`,
+    });
+  });
+
+  it('refuses a polluted object inside an array', () => {
+    const inner = decodedLikeTheSdk('{"__proto__":{"a":1}}');
+    expect(refusal(() => parseInput(exportMyDataInput, { list: [inner] }))?.message).toBe(
+      'list.0: __proto__ is not an allowed field.',
+    );
+  });
+
+  it('passes ordinary input through unchanged', () => {
+    expect(parseInput(deleteMyAccountInput, JSON.parse('{"confirm":true}'))).toEqual({ confirm: true });
+  });
+});

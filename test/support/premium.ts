@@ -174,17 +174,22 @@ export async function staffWithSecondFactor(admin: App): Promise<StaffSession> {
 
 /** The callable protocol over HTTP (what httpsCallable sends), for tokens minted outside the web SDK. */
 export async function callAs<T>(idToken: string, name: string, data: unknown): Promise<T> {
+  return callWithBody<T>(idToken, name, JSON.stringify({ data: data ?? null }));
+}
+
+/** A callable request with the body exactly as given, for JSON no JavaScript object serialises to. */
+export async function callWithBody<T>(idToken: string, name: string, body: string): Promise<T> {
   const p = localPorts();
   const response = await fetch(`http://${p.host}:${p.functions}/${projectId()}/us-central1/${name}`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', authorization: `Bearer ${idToken}` },
-    body: JSON.stringify({ data: data ?? null }),
+    body,
   });
-  const body = (await response.json()) as { result?: T; error?: { status: string; message: string } };
-  if (body.error) {
-    throw Object.assign(new Error(body.error.message), {
-      code: `functions/${body.error.status.toLowerCase().replace(/_/g, '-')}`,
+  const answer = (await response.json()) as { result?: T; error?: { status: string; message: string } };
+  if (answer.error) {
+    throw Object.assign(new Error(answer.error.message), {
+      code: `functions/${answer.error.status.toLowerCase().replace(/_/g, '-')}`,
     });
   }
-  return body.result as T;
+  return answer.result as T;
 }

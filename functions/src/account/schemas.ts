@@ -1,9 +1,7 @@
 import { z } from 'zod';
+import { noInput } from '../validation.js';
 
-/** exportMyData takes nothing; the web SDK sends `null` for a call without data. */
-export const exportMyDataInput = z.union([z.null(), z.undefined(), z.strictObject({})], {
-  error: 'exportMyData takes no input.',
-});
+export const exportMyDataInput = noInput('exportMyData');
 
 /** Deletion is irreversible, so the client must say so explicitly rather than by an empty call. */
 export const deleteMyAccountInput = z.strictObject(
