@@ -1,6 +1,6 @@
 import { type App, deleteApp } from 'firebase-admin/app';
 import { getAuth } from 'firebase-admin/auth';
-import { getFirestore } from 'firebase-admin/firestore';
+import { getFirestore, Timestamp } from 'firebase-admin/firestore';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   adminApp,
@@ -10,6 +10,7 @@ import {
   randomCode,
   rejection,
   requireBackendEnv,
+  staffWithSecondFactor,
   storeCode,
 } from '../support/premium.js';
 
@@ -43,6 +44,23 @@ async function auditEntries(action: string, subjectOrCodePrefix: { subject?: str
         (subjectOrCodePrefix.subject === undefined || e.subject === subjectOrCodePrefix.subject) &&
         (subjectOrCodePrefix.code === undefined || e.details?.code === subjectOrCodePrefix.code),
     );
+}
+
+async function entitlement(uid: string) {
+  return (await getFirestore(admin).doc(`entitlements/${uid}`).get()).data();
+}
+
+/** The state a redemption leaves when its transaction committed but setting the claims failed. */
+async function leftUnfinished(
+  uid: string,
+  hash: string,
+  record: { active: boolean; until: number | null; source: string },
+): Promise<void> {
+  const db = getFirestore(admin);
+  await db
+    .doc(`accessCodes/${hash}`)
+    .update({ redeemedBy: uid, redeemedAt: Timestamp.now(), claimsApplied: false });
+  await db.doc(`entitlements/${uid}`).set(record);
 }
 
 describe('redeemAccessCode', () => {
@@ -157,39 +175,88 @@ describe('redeemAccessCode', () => {
     expect((await getFirestore(admin).doc(`accessCodes/${hash}`).get()).get('redeemedBy')).toBeNull();
   });
 
-  it('finishes a redemption whose claims were never set when the member retries, and only for that member', async () => {
+  it('a used code never grants again after staff revoke premium (issue 15 item 1)', async () => {
+    const m = await member({ claims: { beta: true } });
+    const staff = await staffWithSecondFactor(admin);
+    for (const premiumDays of [30, null]) {
+      const code = randomCode();
+      const hash = await storeCode(admin, code, { premiumDays });
+      await m.call('redeemAccessCode', { code });
+      await staff.call('revokePremium', { member: m.email });
+
+      expect(await rejection(m.call('redeemAccessCode', { code }))).toBe(
+        'functions/failed-precondition: That code has already been used.',
+      );
+      expect((await getAuth(admin).getUser(m.uid)).customClaims).toEqual({ beta: true });
+      expect((await entitlement(m.uid))?.active).toBe(false);
+      expect(await auditEntries('premium.redeem', { code: hash.slice(0, 12) })).toHaveLength(1);
+    }
+  });
+
+  it('two codes redeemed by one member at the same moment add up', async () => {
+    const m = await member();
+    const [first, second] = [randomCode(), randomCode()];
+    await Promise.all([
+      storeCode(admin, first, { premiumDays: 30 }),
+      storeCode(admin, second, { premiumDays: 10 }),
+    ]);
+    const started = Math.floor(Date.now() / 1000);
+    const answers = await Promise.all([
+      m.call<{ until: number }>('redeemAccessCode', { code: first }),
+      m.call<{ until: number }>('redeemAccessCode', { code: second }),
+    ]);
+    const last = Math.max(...answers.map((a) => a.until));
+    expect(last).toBeGreaterThanOrEqual(started + 40 * DAY);
+    expect(last).toBeLessThanOrEqual(Math.floor(Date.now() / 1000) + 40 * DAY);
+    expect((await entitlement(m.uid))?.until).toBe(last);
+    expect((await getAuth(admin).getUser(m.uid)).customClaims?.premiumUntil).toBe(last);
+  });
+
+  it('a retry finishes a redemption whose claims were never set, exactly once, and only for that member', async () => {
     // As left by a redemption whose transaction committed but whose claims write failed.
     const m = await member({ claims: { beta: true } });
     const code = randomCode();
     const hash = await storeCode(admin, code);
-    const grantedUntil = Math.floor(Date.now() / 1000) + 30 * DAY;
-    await getFirestore(admin).doc(`accessCodes/${hash}`).update({ redeemedBy: m.uid, grantedUntil });
-    const audited = (await auditEntries('premium.redeem', { code: hash.slice(0, 12) })).length;
+    const until = Math.floor(Date.now() / 1000) + 30 * DAY;
+    await leftUnfinished(m.uid, hash, { active: true, until, source: 'code' });
 
     const other = await member();
     expect(await rejection(other.call('redeemAccessCode', { code }))).toBe(
       'functions/failed-precondition: That code has already been used.',
     );
-    expect(await m.call('redeemAccessCode', { code })).toEqual({ premium: true, until: grantedUntil });
+    expect(await m.call('redeemAccessCode', { code })).toEqual({ premium: true, until });
     expect((await getAuth(admin).getUser(m.uid)).customClaims).toEqual({
       beta: true,
       premium: true,
-      premiumUntil: grantedUntil,
+      premiumUntil: until,
     });
-    // The first attempt wrote the audit entry; finishing it writes none.
-    expect(await auditEntries('premium.redeem', { code: hash.slice(0, 12) })).toHaveLength(audited);
+    expect(await auditEntries('premium.redeem.finish', { code: hash.slice(0, 12) })).toHaveLength(1);
+
+    expect(await rejection(m.call('redeemAccessCode', { code }))).toBe(
+      'functions/failed-precondition: That code has already been used.',
+    );
+    expect(await auditEntries('premium.redeem.finish', { code: hash.slice(0, 12) })).toHaveLength(1);
+    expect((await entitlement(m.uid))?.until).toBe(until);
   });
 
-  it('finishing an earlier redemption never shortens premium granted since', async () => {
-    const later = Math.floor(Date.now() / 1000) + 90 * DAY;
-    const m = await member({ claims: { premium: true, premiumUntil: later } });
+  it('finishing copies the current entitlement: a revoke since wins, a later grant is kept', async () => {
+    const revoked = await member();
     const code = randomCode();
     const hash = await storeCode(admin, code);
-    await getFirestore(admin)
-      .doc(`accessCodes/${hash}`)
-      .update({ redeemedBy: m.uid, grantedUntil: Math.floor(Date.now() / 1000) + 30 * DAY });
-    expect(await m.call('redeemAccessCode', { code })).toEqual({ premium: true, until: later });
-    expect((await getAuth(admin).getUser(m.uid)).customClaims).toEqual({
+    await leftUnfinished(revoked.uid, hash, { active: false, until: null, source: 'staff' });
+    await getAuth(admin).setCustomUserClaims(revoked.uid, { premium: true });
+    expect(await rejection(revoked.call('redeemAccessCode', { code }))).toBe(
+      'functions/failed-precondition: That code has already been used.',
+    );
+    expect((await getAuth(admin).getUser(revoked.uid)).customClaims).toEqual({});
+
+    const later = Math.floor(Date.now() / 1000) + 90 * DAY;
+    const extended = await member();
+    const other = randomCode();
+    const otherHash = await storeCode(admin, other);
+    await leftUnfinished(extended.uid, otherHash, { active: true, until: later, source: 'staff' });
+    expect(await extended.call('redeemAccessCode', { code: other })).toEqual({ premium: true, until: later });
+    expect((await getAuth(admin).getUser(extended.uid)).customClaims).toEqual({
       premium: true,
       premiumUntil: later,
     });

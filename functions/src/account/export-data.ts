@@ -8,6 +8,7 @@ export interface MemberExport {
   account: Json;
   profile: Json;
   username: Json;
+  premium: Json;
   thread: Json;
   messages: Json[];
   uploads: Json[];
@@ -32,10 +33,11 @@ function accountSummary(user: UserRecord): Json {
 /** Everything the portal stores about one member, as JSON (file contents stay in Storage; their list is included). */
 export async function exportMemberData(uid: string, now: Date = new Date()): Promise<MemberExport> {
   const refs = memberRefs(uid);
-  const [user, profile, usernameRef, thread, messages, uploads, files] = await Promise.all([
+  const [user, profile, usernameRef, entitlement, thread, messages, uploads, files] = await Promise.all([
     adminAuth().getUser(uid),
     refs.profile.get(),
     ownedUsernameRef(uid),
+    refs.entitlement.get(),
     refs.thread.get(),
     refs.messages.get(),
     refs.uploads.get(),
@@ -47,6 +49,7 @@ export async function exportMemberData(uid: string, now: Date = new Date()): Pro
     account: accountSummary(user),
     profile: profile.exists ? toJson(profile.data()) : null,
     username: username ? { name: username.id, ...(toJson(username.data()) as object) } : null,
+    premium: entitlement.exists ? toJson(entitlement.data()) : null,
     thread: thread.exists ? toJson(thread.data()) : null,
     messages: messages.docs.map((doc) => ({ id: doc.id, ...(toJson(doc.data()) as object) })),
     uploads: uploads.docs.map((doc) => ({ id: doc.id, ...(toJson(doc.data()) as object) })),

@@ -16,6 +16,7 @@ export function memberRefs(uid: string) {
   const firestore = db();
   return {
     profile: firestore.doc(`users/${uid}`),
+    entitlement: firestore.doc(`entitlements/${uid}`),
     thread: firestore.doc(`threads/${uid}`),
     messages: firestore.collection(`threads/${uid}/messages`),
     uploads: firestore.collection('uploads').where('owner', '==', uid),

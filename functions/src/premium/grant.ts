@@ -1,9 +1,10 @@
+import { FieldValue } from 'firebase-admin/firestore';
 import { db } from '../admin.js';
 import { auditIn } from '../audit/in-transaction.js';
-import { currentUntil } from './claims.js';
+import { type Entitlement, entitlementRef, startingUntil, toEntitlement } from './entitlement.js';
 import { extendPremium } from './period.js';
 import type { FoundMember } from './find-member.js';
-import { grantPremiumClaims, revokePremiumClaims } from './set-claims.js';
+import { syncPremiumClaims } from './set-claims.js';
 import { profileRef, writeSummary } from './summary.js';
 
 export interface PremiumChange {
@@ -14,8 +15,9 @@ export interface PremiumChange {
 }
 
 /**
- * Staff grants set the period from now (or extend the member's remaining time); claims first,
- * so the audit and summary never claim a grant that did not happen.
+ * Staff grants set the period from now (or extend the member's remaining time). The entitlement,
+ * summary and audit entry commit together, then the claims follow the entitlement; a failure
+ * there surfaces to staff, and downloads already follow the committed record.
  */
 export async function grantPremiumTo(
   actor: string,
@@ -24,29 +26,41 @@ export async function grantPremiumTo(
   now: number = Date.now(),
 ): Promise<PremiumChange> {
   const nowSeconds = Math.floor(now / 1000);
-  const until = extendPremium(currentUntil(member.claims, nowSeconds), nowSeconds, days);
-  await grantPremiumClaims(member.uid, until);
-  await recordChange(actor, member.uid, 'premium.grant', { active: true, until }, { days });
+  const { until } = await changeEntitlement(actor, member, 'premium.grant', { days }, (current) => ({
+    active: true,
+    until: extendPremium(startingUntil(current, member.claims, nowSeconds), nowSeconds, days),
+    source: 'staff',
+  }));
+  await syncPremiumClaims(member.uid, now);
   return { uid: member.uid, email: member.email, active: true, until };
 }
 
+/** Takes effect for downloads at the commit (they check the record); the claims follow. */
 export async function revokePremiumFrom(actor: string, member: FoundMember): Promise<PremiumChange> {
-  await revokePremiumClaims(member.uid);
-  await recordChange(actor, member.uid, 'premium.revoke', { active: false, until: null }, {});
+  await changeEntitlement(actor, member, 'premium.revoke', {}, () => ({
+    active: false,
+    until: null,
+    source: 'staff',
+  }));
+  await syncPremiumClaims(member.uid);
   return { uid: member.uid, email: member.email, active: false, until: null };
 }
 
-async function recordChange(
+async function changeEntitlement(
   actor: string,
-  uid: string,
+  member: FoundMember,
   action: string,
-  state: { active: boolean; until: number | null },
   details: Record<string, number | null>,
-): Promise<void> {
-  const ref = profileRef(uid);
-  const profile = await ref.get();
-  const batch = db().batch();
-  writeSummary(batch, ref, profile.exists, { ...state, source: 'staff' });
-  auditIn(batch, { actor, action, subject: uid, details: { ...details, until: state.until } });
-  await batch.commit();
+  next: (current: Entitlement | undefined) => Entitlement,
+): Promise<Entitlement> {
+  const grantRef = entitlementRef(member.uid);
+  const userRef = profileRef(member.uid);
+  return db().runTransaction(async (tx) => {
+    const [grantSnap, userSnap] = await Promise.all([tx.get(grantRef), tx.get(userRef)]);
+    const entitlement = next(toEntitlement(grantSnap.data()));
+    tx.set(grantRef, { ...entitlement, changedAt: FieldValue.serverTimestamp() });
+    writeSummary(tx, userRef, userSnap.exists, entitlement);
+    auditIn(tx, { actor, action, subject: member.uid, details: { ...details, until: entitlement.until } });
+    return entitlement;
+  });
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { checkCode, earlierGrant } from './redemption.js';
+import { checkCode, mayFinish } from './redemption.js';
 
 const NOW = Date.UTC(2026, 5, 1, 12);
 
@@ -43,24 +43,22 @@ describe('checkCode', () => {
   });
 });
 
-describe('earlierGrant', () => {
-  const redeemed = {
-    expiresAtMs: NOW - 1000,
-    premiumDays: 30,
-    redeemedBy: 'u1',
-    grantedUntil: 1_790_000_000,
-  };
+describe('mayFinish', () => {
+  const redeemed = { expiresAtMs: NOW - 1000, premiumDays: 30, redeemedBy: 'u1', claimsApplied: false };
 
-  it('hands the member who redeemed a code its recorded grant, even after the code expired', () => {
-    expect(earlierGrant(redeemed, 'u1')).toBe(1_790_000_000);
-    expect(earlierGrant({ ...redeemed, grantedUntil: null }, 'u1')).toBeNull();
+  it('lets the member who redeemed a code finish it while its claims were never set, even after it expired', () => {
+    expect(mayFinish(redeemed, 'u1')).toBe(true);
   });
 
-  it('gives nothing to anyone else, for an unredeemed code, or where no grant was recorded', () => {
-    expect(earlierGrant(redeemed, 'u2')).toBeUndefined();
-    expect(earlierGrant({ ...redeemed, redeemedBy: null }, 'u1')).toBeUndefined();
-    expect(earlierGrant(undefined, 'u1')).toBeUndefined();
-    const { grantedUntil: _unrecorded, ...older } = redeemed;
-    expect(earlierGrant(older, 'u1')).toBeUndefined();
+  it('never once the claims were applied, nor for codes redeemed before that was recorded', () => {
+    expect(mayFinish({ ...redeemed, claimsApplied: true }, 'u1')).toBe(false);
+    const { claimsApplied: _unrecorded, ...older } = redeemed;
+    expect(mayFinish(older, 'u1')).toBe(false);
+  });
+
+  it('never for anyone else or an unredeemed code', () => {
+    expect(mayFinish(redeemed, 'u2')).toBe(false);
+    expect(mayFinish({ ...redeemed, redeemedBy: null }, 'u1')).toBe(false);
+    expect(mayFinish(undefined, 'u1')).toBe(false);
   });
 });

@@ -4,15 +4,17 @@ export interface CodeRecord {
   premiumDays: number | null;
   redeemedBy: string | null;
   /**
-   * What the redemption granted (epoch seconds, null for no end), recorded with `redeemedBy`;
-   * undefined while unredeemed and on codes redeemed before it was recorded.
+   * False from the commit that redeemed the code until the redeemer's claims were set from it;
+   * true after. Codes redeemed before this was recorded have none and count as applied.
    */
-  grantedUntil?: number | null;
+  claimsApplied?: boolean;
 }
 
 export type CodeCheck =
   | { ok: true; premiumDays: number | null }
   | { ok: false; code: 'not-found' | 'failed-precondition'; message: string };
+
+export const ALREADY_USED = 'That code has already been used.';
 
 /** Decides whether a code can be redeemed now; the caller runs this inside the transaction. */
 export function checkCode(record: CodeRecord | undefined, nowMs: number): CodeCheck {
@@ -20,7 +22,7 @@ export function checkCode(record: CodeRecord | undefined, nowMs: number): CodeCh
     return { ok: false, code: 'not-found', message: 'That code does not exist. Check it and try again.' };
   }
   if (record.redeemedBy !== null) {
-    return { ok: false, code: 'failed-precondition', message: 'That code has already been used.' };
+    return { ok: false, code: 'failed-precondition', message: ALREADY_USED };
   }
   if (record.expiresAtMs <= nowMs) {
     const day = new Date(record.expiresAtMs).toISOString().slice(0, 10);
@@ -30,11 +32,11 @@ export function checkCode(record: CodeRecord | undefined, nowMs: number): CodeCh
 }
 
 /**
- * The grant of a code `uid` has already redeemed, so a retry can finish a redemption whose claims
- * were never set (the claims are written after the transaction commits, and that write can fail
- * or its answer be lost). Undefined when the code is not theirs to finish.
+ * Whether `uid` may finish an earlier redemption of this code: theirs, committed, and its claims
+ * never set (the claims are written after the transaction commits, and that write can fail or its
+ * answer be lost). Finishing only copies the member's current entitlement into the claims, so
+ * it cannot grant again what a revoke has taken away.
  */
-export function earlierGrant(record: CodeRecord | undefined, uid: string): number | null | undefined {
-  if (!record || record.redeemedBy !== uid) return undefined;
-  return record.grantedUntil;
+export function mayFinish(record: CodeRecord | undefined, uid: string): boolean {
+  return !!record && record.redeemedBy === uid && record.claimsApplied === false;
 }
