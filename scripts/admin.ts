@@ -1,9 +1,14 @@
 // `npm run admin -- grant-staff <email>` / `revoke-staff <email>` [--emulators]
-// Sets or clears the staff claim with firebase-admin. Targets the local emulators (project
-// demo-member-portal) unless GOOGLE_APPLICATION_CREDENTIALS is set and no emulator is asked for.
+// Sets or clears the staff claim with firebase-admin.
+// `npm run admin -- remove-download-tokens` [--emulators]
+// Revokes every download token under content/premium/ and uploads/ (issue 15).
+// Targets the local emulators (project demo-member-portal) unless GOOGLE_APPLICATION_CREDENTIALS
+// is set and no emulator is asked for.
 import { applicationDefault, deleteApp, initializeApp } from 'firebase-admin/app';
 import { getAuth } from 'firebase-admin/auth';
 import { FieldValue, getFirestore } from 'firebase-admin/firestore';
+import { getStorage } from 'firebase-admin/storage';
+import { sweepDownloadTokens } from '../functions/src/files/download-tokens.js';
 import { chooseTarget, parseAdminArgs, staffClaims } from './lib/admin-cli.js';
 import { localPorts } from './lib/project.js';
 
@@ -24,6 +29,7 @@ const target = chooseTarget(args, process.env, {
 if (target.kind === 'emulators') {
   process.env.FIREBASE_AUTH_EMULATOR_HOST = target.authHost;
   process.env.FIRESTORE_EMULATOR_HOST = target.firestoreHost;
+  process.env.FIREBASE_STORAGE_EMULATOR_HOST ??= `${ports.host}:${ports.storage}`;
 }
 const app =
   target.kind === 'emulators'
@@ -31,6 +37,22 @@ const app =
     : initializeApp({ credential: applicationDefault(), projectId: target.projectId }, 'admin-cli');
 const where =
   target.kind === 'emulators' ? `emulators (${target.projectId}, ${target.authHost})` : 'the project';
+
+if (args.command === 'remove-download-tokens') {
+  try {
+    const projectId = target.projectId ?? app.options.projectId ?? process.env.GCLOUD_PROJECT;
+    const bucket = getStorage(app).bucket(process.env.STORAGE_BUCKET ?? `${projectId}.appspot.com`);
+    const changed = await sweepDownloadTokens(bucket);
+    for (const name of changed) console.log(`removed the download tokens of ${name}`);
+    console.log(`${changed.length} object(s) had download tokens in ${where}; none remain.`);
+  } catch (error) {
+    console.error(String(error));
+    process.exitCode = 1;
+  } finally {
+    await deleteApp(app);
+  }
+  process.exit();
+}
 
 try {
   const auth = getAuth(app);

@@ -11,3 +11,6 @@ export { redeemAccessCode } from './callables/redeemAccessCode.js';
 export { grantPremium } from './callables/grantPremium.js';
 export { revokePremium } from './callables/revokePremium.js';
 export { createAccessCodes } from './callables/createAccessCodes.js';
+// --- files: premium library bytes and message attachments, checked per request ---
+export { downloadFile } from './http/downloadFile.js';
+export { libraryTokensOnMetadata, libraryTokensOnWrite } from './triggers/library-tokens.js';

@@ -27,6 +27,14 @@ describe('parseAdminArgs', () => {
     expect(() => parseAdminArgs(['grant-staff', 'not-an-email'])).toThrow(USAGE);
     expect(() => parseAdminArgs(['grant-staff', 'a@b.co', 'b@c.de'])).toThrow(USAGE);
     expect(() => parseAdminArgs(['grant-staff', 'a@b.co', '--force'])).toThrow('Unknown option --force.');
+    expect(() => parseAdminArgs(['remove-download-tokens', 'a@b.co'])).toThrow(USAGE);
+  });
+
+  it('reads remove-download-tokens, which takes no email', () => {
+    expect(parseAdminArgs(['remove-download-tokens', '--emulators'])).toEqual({
+      command: 'remove-download-tokens',
+      emulators: true,
+    });
   });
 });
 

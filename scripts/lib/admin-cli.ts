@@ -1,24 +1,30 @@
 // Pure parts of `npm run admin` (scripts/admin.ts): arguments, target project, claim changes.
 
-export type AdminCommand = 'grant-staff' | 'revoke-staff';
+export type StaffCommand = 'grant-staff' | 'revoke-staff';
+export type AdminCommand = StaffCommand | 'remove-download-tokens';
 
-export interface AdminArgs {
-  command: AdminCommand;
-  email: string;
-  emulators: boolean;
-}
+export type AdminArgs =
+  | { command: StaffCommand; email: string; emulators: boolean }
+  | { command: 'remove-download-tokens'; emulators: boolean };
 
-export const USAGE = 'usage: npm run admin -- grant-staff|revoke-staff <email> [--emulators]';
+export const USAGE =
+  'usage: npm run admin -- grant-staff|revoke-staff <email> [--emulators]\n' +
+  '       npm run admin -- remove-download-tokens [--emulators]';
 
 export function parseAdminArgs(argv: string[]): AdminArgs {
   const flags = argv.filter((a) => a.startsWith('--'));
   const positional = argv.filter((a) => !a.startsWith('--'));
   const unknown = flags.filter((f) => f !== '--emulators');
   if (unknown.length > 0) throw new Error(`Unknown option ${unknown[0]}.\n${USAGE}`);
+  const emulators = flags.includes('--emulators');
   const [command, email, ...extra] = positional;
+  if (command === 'remove-download-tokens') {
+    if (email !== undefined) throw new Error(USAGE);
+    return { command, emulators };
+  }
   if (command !== 'grant-staff' && command !== 'revoke-staff') throw new Error(USAGE);
   if (!email || !/^[^@\s]+@[^@\s]+$/.test(email) || extra.length > 0) throw new Error(USAGE);
-  return { command, email, emulators: flags.includes('--emulators') };
+  return { command, email, emulators };
 }
 
 export type Target =
@@ -46,7 +52,7 @@ export function chooseTarget(
 }
 
 /** setCustomUserClaims replaces every claim, so premium and others must be carried over. */
-export function staffClaims(existing: Record<string, unknown> | undefined, command: AdminCommand) {
+export function staffClaims(existing: Record<string, unknown> | undefined, command: StaffCommand) {
   const { staff: _staff, ...rest } = existing ?? {};
   return command === 'grant-staff' ? { ...rest, staff: true } : rest;
 }

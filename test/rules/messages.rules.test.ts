@@ -19,7 +19,7 @@ import {
   updateDoc,
   writeBatch,
 } from 'firebase/firestore';
-import { type FirebaseStorage, getBytes, ref, uploadBytes } from 'firebase/storage';
+import { type FirebaseStorage, getBytes, getMetadata, ref, uploadBytes } from 'firebase/storage';
 import { projectRulesTestEnvironment } from '../support/rules-env.js';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 
@@ -300,6 +300,13 @@ describe('members sending', () => {
     ['an attachment with a bad id', { attachments: [{ id: '../x', name: 'a.png' }] }],
     ['an attachment with an extra key', { attachments: [{ id: UPLOAD_ID, name: 'a.png', path: 'x' }] }],
     ['another member’s recorded upload', { attachments: [{ id: BOB_UPLOAD_ID, name: 'b.png' }] }],
+    // Issue 15 item 4: a right-to-left override makes "Invoice-2026\u202Efdp.bat" read "…tab.pdf".
+    ['a name with a bidi override', { attachments: [{ id: UPLOAD_ID, name: 'Invoice-2026\u202Efdp.bat' }] }],
+    ['a name with an isolate', { attachments: [{ id: UPLOAD_ID, name: 'a\u2067b.png' }] }],
+    ['a name with a zero-width joiner', { attachments: [{ id: UPLOAD_ID, name: 'a\u200Db.png' }] }],
+    ['a name with a newline after text', { attachments: [{ id: UPLOAD_ID, name: 'a\nb\nc.png' }] }],
+    ['a name with a NUL', { attachments: [{ id: UPLOAD_ID, name: 'a\u0000.png' }] }],
+    ['a name with a C1 control', { attachments: [{ id: UPLOAD_ID, name: 'a\u0085.png' }] }],
   ])('refuses %s', async (_label, message) => {
     await assertFails(memberSend(db('owner'), { message }));
   });
@@ -309,7 +316,9 @@ describe('members sending', () => {
     await seed();
     const attachments = [
       { id: UPLOAD_ID, name: 'a.png' },
-      ...Array.from({ length: 4 }, (_, i) => ({ id: `pending${i}abcdefghijklmn`, name: `f${i}.zip` })),
+      ...Array.from({ length: 3 }, (_, i) => ({ id: `pending${i}abcdefghijklmn`, name: `f${i}.zip` })),
+      // Letters of any script stay allowed: only control and format characters are refused.
+      { id: 'pendingXabcdefghijklmn', name: 'Résumé שלום 履歴書.pdf' },
     ];
     await assertSucceeds(memberSend(db('owner'), { message: { text: '', attachments } }));
   });
@@ -501,14 +510,17 @@ describe('attachment bytes (Storage uploads/{uid}/{id}/{name})', () => {
     );
   });
 
-  it.each(PERSONAS)('%s: downloading from Alice’s folder', async (persona) => {
+  // Issue 15: attachments are read through the downloadFile function only (after the intake
+  // accepted them), so no reader can mint a public download token by reading metadata.
+  it.each(PERSONAS)('%s: downloading from Alice’s folder is refused to everyone', async (persona) => {
     const target = path();
     await env.withSecurityRulesDisabled(async (c) => {
       await uploadBytes(ref(c.storage() as unknown as FirebaseStorage, target), PNG, {
         contentType: 'image/png',
       });
     });
-    await expectAllowed(writers[persona], getBytes(ref(storage(persona), target)));
+    await expectAllowed(false, getBytes(ref(storage(persona), target)));
+    await expectAllowed(false, getMetadata(ref(storage(persona), target)));
   });
 
   it('writes once: no overwrite and no delete, even by the owner', async () => {

@@ -14,7 +14,13 @@ describe('statusText', () => {
   });
 
   it('shows the verdict with the intake’s own reason', () => {
-    const record = { status: 'accepted' as const, reason: null, size: 10, path: 'uploads/u/i/a.png' };
+    const record = {
+      status: 'accepted' as const,
+      reason: null,
+      size: 10,
+      path: 'uploads/u/i/a.png',
+      safeName: 'a.png',
+    };
     expect(statusText({ phase: 'checked', record })).toBe('Accepted');
     expect(
       statusText({
@@ -37,7 +43,11 @@ describe('parseIntakeRecord', () => {
       reason: 'Too big',
       size: 5,
       path: 'p',
+      safeName: null,
     });
+    expect(
+      parseIntakeRecord({ status: 'accepted', size: 5, path: 'p', safeName: 'Invoice.bat.txt' })?.safeName,
+    ).toBe('Invoice.bat.txt');
     expect(parseIntakeRecord(undefined)).toBeUndefined();
     expect(parseIntakeRecord({ status: 'pending' })).toBeUndefined();
   });

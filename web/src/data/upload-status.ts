@@ -8,6 +8,11 @@ export interface IntakeRecord {
   reason: string | null;
   size: number;
   path: string;
+  /**
+   * The name to show and save under, made by the intake from the uploaded name: no control or
+   * bidi characters, an extension matching the detected type. Null on records older than it.
+   */
+  safeName: string | null;
 }
 
 export type AttachmentState =
@@ -40,13 +45,14 @@ export function statusText(state: AttachmentState): string {
 /** Reads a stored record defensively: anything malformed counts as "not checked yet". */
 export function parseIntakeRecord(data: Record<string, unknown> | undefined): IntakeRecord | undefined {
   if (!data) return undefined;
-  const { status, reason, size, path } = data;
+  const { status, reason, size, path, safeName } = data;
   if (status !== 'accepted' && status !== 'rejected') return undefined;
   return {
     status,
     reason: typeof reason === 'string' ? reason : null,
     size: typeof size === 'number' ? size : 0,
     path: typeof path === 'string' ? path : '',
+    safeName: typeof safeName === 'string' && safeName !== '' ? safeName : null,
   };
 }
 

@@ -1,5 +1,6 @@
 import { doc, firestore, getDoc } from '../firebase/firestore.js';
-import { getBlob, ref, storage, uploadBytesResumable } from '../firebase/storage.js';
+import { downloadChecked } from '../firebase/downloads.js';
+import { ref, storage, uploadBytesResumable } from '../firebase/storage.js';
 import { type AttachmentType, newUploadId } from './attachments.js';
 import { type IntakeRecord, parseIntakeRecord, pollDelay, SLOW_AFTER_MS } from './upload-status.js';
 
@@ -87,7 +88,7 @@ export async function waitForIntake(
   }
 }
 
-/** Downloads through the SDK with the caller's token, so Storage rules decide. */
+/** Through the downloadFile function: served once the intake accepted it, typed and named from its record. */
 export function downloadUpload(path: string): Promise<Blob> {
-  return getBlob(ref(storage(), path));
+  return downloadChecked(path, () => undefined);
 }

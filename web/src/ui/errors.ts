@@ -37,7 +37,9 @@ export function describeError(error: unknown): string {
     const known = MESSAGES[error.code];
     if (known) return known;
     // Callable functions answer invalid-argument etc. with a message written for people.
-    if (error.code.startsWith('functions/') && 'message' in error && typeof error.message === 'string') {
+    // So do downloads (firebase/downloads.ts).
+    const readable = error.code.startsWith('functions/') || error.code.startsWith('download/');
+    if (readable && 'message' in error && typeof error.message === 'string') {
       // The SDK appends the HTTP status (" [400]"), which means nothing to a member.
       return error.message.replace(/ \[\d{3}\]$/, '');
     }

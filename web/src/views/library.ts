@@ -1,7 +1,7 @@
 import { type ContentItem, fileName, formatSize, listContent } from '../data/library.js';
 import { describeAccess, type PremiumAccess, redeem, refreshAccess } from '../data/premium.js';
 import type { User } from '../firebase/auth.js';
-import { downloadBlob } from '../firebase/downloads.js';
+import { downloadBlob, downloadChecked } from '../firebase/downloads.js';
 import { field, formValue, h, statusRegion } from '../ui/dom.js';
 import { describeError } from '../ui/errors.js';
 import { onSubmit } from '../ui/form.js';
@@ -15,7 +15,8 @@ const KIND_LABEL: Record<ContentItem['kind'], string> = {
 };
 
 function isDenied(error: unknown): boolean {
-  return !!error && typeof error === 'object' && 'code' in error && error.code === 'storage/unauthorized';
+  const code = error && typeof error === 'object' && 'code' in error ? error.code : undefined;
+  return code === 'storage/unauthorized' || code === 'download/permission-denied';
 }
 
 /**
@@ -100,10 +101,13 @@ export function libraryView(user: User, back: () => void): HTMLElement {
     progress.value = 0;
     status.textContent = `Downloading ${item.title}…`;
     try {
-      const blob = await downloadBlob(item.storagePath, (loaded, total) => {
+      const onProgress = (loaded: number, total: number): void => {
         if (total > 0) progress.max = total;
         progress.value = loaded;
-      });
+      };
+      // Premium bytes come through the function that checks the member's premium now.
+      const download = item.tier === 'premium' ? downloadChecked : downloadBlob;
+      const blob = await download(item.storagePath, onProgress);
       progress.value = progress.max;
       const url = URL.createObjectURL(blob);
       objectUrls.push(url);
@@ -112,7 +116,7 @@ export function libraryView(user: User, back: () => void): HTMLElement {
     } catch (error) {
       progress.hidden = true;
       if (isDenied(error) && item.tier === 'premium') {
-        // The rules saw no active premium: the claim was revoked or has expired. Show it as locked.
+        // No active premium any more: revoked or expired. Show it as locked.
         access = await refreshAccess(user);
         render();
         pageStatus.textContent = `You no longer have access to ${item.title}. ${describeAccess(access)}`;

@@ -1,3 +1,4 @@
+import { safeFileName } from '../data/attachments.js';
 import type { AttachmentRef } from '../data/compose.js';
 import { type AttachmentState, statusText } from '../data/upload-status.js';
 import { downloadUpload, waitForIntake } from '../data/uploads.js';
@@ -7,22 +8,20 @@ import { saveFile } from '../ui/save-file.js';
 
 /**
  * One attachment of a sent message: its name, the intake's verdict (polled until it arrives) and,
- * once accepted, a download through the SDK with the reader's token.
+ * once accepted, a download through the downloadFile function with the reader's token. The name
+ * in the message is the sender's free text; once the intake has answered, the name shown and
+ * saved is the one it made (no control or bidi characters, an extension matching the bytes).
  */
 export function sentAttachment(attachment: AttachmentRef, folderUid: string): HTMLElement {
+  let name = safeFileName(attachment.name);
   const status = h('span', { class: 'attachment-status', role: 'status', 'aria-live': 'polite' });
+  const label = h('span', { class: 'attachment-name' }, name);
   const download = h(
     'button',
-    { type: 'button', class: 'secondary', hidden: true, 'aria-label': `Download ${attachment.name}` },
+    { type: 'button', class: 'secondary', hidden: true, 'aria-label': `Download ${name}` },
     'Download',
   );
-  const item = h(
-    'li',
-    { class: 'attachment' },
-    h('span', { class: 'attachment-name' }, attachment.name),
-    status,
-    download,
-  );
+  const item = h('li', { class: 'attachment' }, label, status, download);
   const show = (state: AttachmentState): void => {
     status.textContent = statusText(state);
     item.dataset.state = state.phase === 'checked' ? state.record.status : state.phase;
@@ -39,6 +38,11 @@ export function sentAttachment(attachment: AttachmentRef, folderUid: string): HT
     (record) => {
       if (!record) return;
       show({ phase: 'checked', record });
+      if (record.safeName) {
+        name = record.safeName;
+        label.textContent = name;
+        download.setAttribute('aria-label', `Download ${name}`);
+      }
       // The record names where the bytes are; only this conversation's folder is trusted.
       if (record.status === 'accepted' && record.path.startsWith(`uploads/${folderUid}/${attachment.id}/`)) {
         path = record.path;
@@ -56,7 +60,7 @@ export function sentAttachment(attachment: AttachmentRef, folderUid: string): HT
     downloadUpload(path)
       .then(
         (blob) => {
-          saveFile(blob, attachment.name);
+          saveFile(blob, name);
           status.textContent = 'Accepted · downloaded';
         },
         (error: unknown) => {
