@@ -5,6 +5,7 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
+import { HOSTS_ENV, ORIGINS_ENV, splitList } from './access.js';
 import type { EmulatorHandle, OpenEmulator } from './handle.js';
 
 export interface CliOptions {
@@ -17,18 +18,22 @@ export interface CliOptions {
   functions?: string;
   importDir?: string;
   exportOnExit?: string;
+  /** `--allow-origin` / `--allow-host` values, repeatable and comma-separated (see access.ts). */
+  allowOrigins: string[];
+  allowHosts: string[];
   execCommand: string[];
 }
 
 const USAGE = `usage: offline-emulators start [--project ID] [--only firestore,storage] [--host H]
          [--firestore-port N] [--storage-port N] [--functions HOST:PORT]
          [--import DIR] [--export-on-exit DIR]
+         [--allow-origin ORIGIN[,ORIGIN…]]… [--allow-host HOST[,HOST…]]…
        offline-emulators exec [same flags] -- CMD [ARGS...]`;
 
 export function parseArgs(argv: string[]): CliOptions {
   const [command, ...rest] = argv;
   if (command !== 'start' && command !== 'exec') throw new Error(USAGE);
-  const opts: CliOptions = { command, execCommand: [] };
+  const opts: CliOptions = { command, allowOrigins: [], allowHosts: [], execCommand: [] };
   for (let i = 0; i < rest.length; i++) {
     const arg = rest[i]!;
     if (arg === '--') {
@@ -75,6 +80,12 @@ export function parseArgs(argv: string[]): CliOptions {
         break;
       case '--export-on-exit':
         opts.exportOnExit = value();
+        break;
+      case '--allow-origin':
+        opts.allowOrigins.push(...splitList([value()]));
+        break;
+      case '--allow-host':
+        opts.allowHosts.push(...splitList([value()]));
         break;
       case '-h':
       case '--help':
@@ -165,6 +176,10 @@ async function startAll(opts: CliOptions, cfg: ProjectConfig): Promise<Running[]
   const only = opts.only ?? ['firestore', 'storage'];
   const project = opts.project ?? cfg.project;
   const existing = (path: string | undefined) => (path && existsSync(path) ? path : undefined);
+  const access = {
+    allowedOrigins: [...splitList([process.env[ORIGINS_ENV]]), ...opts.allowOrigins],
+    allowedHosts: [...splitList([process.env[HOSTS_ENV]]), ...opts.allowHosts],
+  };
   const [firestore, storage] = await Promise.all([
     only.includes('firestore') ? import('./firestore/index.js') : undefined,
     only.includes('storage') ? import('./storage/index.js') : undefined,
@@ -179,6 +194,7 @@ async function startAll(opts: CliOptions, cfg: ProjectConfig): Promise<Running[]
         rulesPath: existing(cfg.firestore.rules),
         importDir: opts.importDir,
         idleGc: true,
+        ...access,
       });
       opened.push({ name: 'firestore', emulator });
     }
@@ -193,6 +209,7 @@ async function startAll(opts: CliOptions, cfg: ProjectConfig): Promise<Running[]
         importDir: opts.importDir,
         firestore: fs ? { host: clientHost(fs.host), port: fs.port } : null,
         functions: parseHostPort(opts.functions) ?? cfg.functions,
+        ...access,
       });
       opened.push({ name: 'storage', emulator });
     }

@@ -36,7 +36,56 @@ describe('offline-emulators CLI', () => {
     expect(() => parseArgs(['start', '--only', 'database'])).toThrow(/unknown emulator/);
     expect(() => parseArgs(['start', '--firestore-port', 'x'])).toThrow(/invalid port/);
     expect(() => parseArgs(['launch'])).toThrow(/usage/);
+    expect(
+      parseArgs([
+        'start',
+        '--allow-origin',
+        'https://a.test, https://b.test',
+        '--allow-origin=null',
+        '--allow-host',
+        'fs',
+      ]),
+    ).toMatchObject({ allowOrigins: ['https://a.test', 'https://b.test', 'null'], allowHosts: ['fs'] });
   });
+
+  it(
+    'allows the origins of --allow-origin and EMULATOR_ALLOWED_ORIGINS, and no others',
+    { timeout: 30_000 },
+    async () => {
+      const out = join(await mkdtemp(join(tmpdir(), 'cli-origins-')), 'out.txt');
+      dirs.push(join(out, '..'));
+      const script = `
+      const statuses = [];
+      for (const origin of ['https://flag.test', 'https://env.test', 'https://other.test']) {
+        const r = await fetch('http://' + process.env.FIRESTORE_EMULATOR_HOST + '/', { method: 'OPTIONS', headers: { origin } });
+        statuses.push(r.status);
+      }
+      require('node:fs').writeFileSync(${JSON.stringify(out)}, statuses.join(' '));
+    `;
+      const saved = process.env['EMULATOR_ALLOWED_ORIGINS'];
+      process.env['EMULATOR_ALLOWED_ORIGINS'] = 'https://env.test';
+      try {
+        const code = await main([
+          'exec',
+          '--only',
+          'firestore',
+          '--firestore-port',
+          '0',
+          '--allow-origin',
+          'https://flag.test',
+          '--',
+          process.execPath,
+          '-e',
+          `(async()=>{${script}})()`,
+        ]);
+        expect(code).toBe(0);
+      } finally {
+        if (saved === undefined) delete process.env['EMULATOR_ALLOWED_ORIGINS'];
+        else process.env['EMULATOR_ALLOWED_ORIGINS'] = saved;
+      }
+      expect(await readFile(out, 'utf8')).toBe('204 204 403');
+    },
+  );
 
   it('reads ports, rules and the default project from firebase.json and .firebaserc', async () => {
     const root = await mkdtemp(join(tmpdir(), 'cli-cfg-'));

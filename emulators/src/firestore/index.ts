@@ -3,13 +3,15 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { type AccessOptions, AccessPolicy, admitHttp } from '../access.js';
 import type { EmulatorHandle, OpenEmulator } from '../handle.js';
 import type { FirestoreEmulatorCore } from './emulator.js';
 import { corsHeaders } from './rest/http.js';
 import type { RulesCompiler } from './rules-gate.js';
 import { createDualServer } from './server.js';
 
-export interface FirestoreEmulatorOptions {
+/** `allowedOrigins` / `allowedHosts`: see ../access.ts (loopback only by default). */
+export interface FirestoreEmulatorOptions extends AccessOptions {
   host?: string;
   /** 0 = any free port. Default 8080. */
   port?: number;
@@ -61,6 +63,7 @@ export async function openFirestoreEmulator(
 ): Promise<OpenEmulator<FirestoreEmulatorHandle>> {
   const host = opts.host ?? '127.0.0.1';
   const projectId = opts.projectId ?? 'demo-member-portal';
+  const access = new AccessPolicy(host, opts);
   type Rest = (req: IncomingMessage, res: ServerResponse) => void;
   let rest: Rest | undefined;
   let coreLoaded: (c: Promise<FirestoreEmulatorCore>) => void = () => {};
@@ -70,6 +73,7 @@ export async function openFirestoreEmulator(
   // Only awaited by requests and load(); a failed load is reported by load().
   loadCore.catch(() => {});
   const pendingRest = (req: IncomingMessage, res: ServerResponse): void => {
+    if (!admitHttp(access, req, res)) return;
     if (rest) return rest(req, res);
     if (isProbe(req)) {
       res.writeHead(200, { 'content-type': 'text/plain', ...corsHeaders(req) });
@@ -93,6 +97,12 @@ export async function openFirestoreEmulator(
       maxSendMessageLength: 64 * 1024 * 1024,
       // Counts calls for the idle collector (idle-gc.ts).
       onCall: () => c.activity++,
+      // Browsers cannot speak cleartext HTTP/2, so this only keeps gRPC consistent with HTTP/1.1.
+      refuse: (headers) => {
+        const authority = headers[':authority'] ?? headers.host;
+        const origin = headers.origin;
+        return access.check(authority, typeof origin === 'string' ? origin : undefined);
+      },
     });
   });
   await new Promise<void>((resolve, reject) => {

@@ -244,13 +244,24 @@ async function startResumable(
     if (declaredSize > MAX_OBJECT_BYTES)
       throw new HttpError(413, `Objects are limited to ${MAX_OBJECT_BYTES} bytes.`);
   }
+  const dataContentType = header(req, 'x-goog-upload-header-content-type');
+  // Before any byte is accepted: a caller the rules would refuse gets no session to fill.
+  await ctx.service.checkUploadStart({
+    bucket,
+    name,
+    patch,
+    caller,
+    declaredSize,
+    dataContentType,
+    addDownloadToken: true,
+  });
   const session = ctx.sessions.create({
     bucket,
     name,
     patch,
     caller,
     declaredSize,
-    dataContentType: header(req, 'x-goog-upload-header-content-type'),
+    dataContentType,
     writer: ctx.service.store.newWriter(),
   });
   const uploadUrl = `${ctx.origin(req)}/v0/b/${encodeURIComponent(bucket)}/o?name=${encodeURIComponent(name)}&upload_id=${session.id}&upload_protocol=resumable`;
@@ -317,7 +328,7 @@ async function continueResumable(
     }
     const remaining = (session.declaredSize ?? MAX_OBJECT_BYTES) - session.writer.size;
     try {
-      await session.writer.append(req, Math.min(MAX_CHUNK_BYTES, remaining));
+      await ctx.sessions.append(session, req, Math.min(MAX_CHUNK_BYTES, remaining));
     } catch (err) {
       if (err instanceof HttpError && err.status === 413 && remaining < MAX_CHUNK_BYTES) {
         throw new HttpError(
@@ -376,6 +387,8 @@ export async function finalizeSession(
     session.state = 'failed';
     session.failure = err instanceof HttpError ? err : new HttpError(500, 'Upload failed.');
     throw withHeaders(session.failure, { 'X-Goog-Upload-Status': 'final' });
+  } finally {
+    ctx.sessions.release(session);
   }
 }
 

@@ -307,13 +307,24 @@ async function startUpload(
     if (declaredSize !== undefined && declaredSize > MAX_OBJECT_BYTES) {
       throw new HttpError(413, `Objects are limited to ${MAX_OBJECT_BYTES} bytes.`);
     }
+    const dataContentType = header(req, 'x-upload-content-type');
+    // Every GCS caller is the admin today, which the rules never refuse; kept for the day one is not.
+    await ctx.service.checkUploadStart({
+      bucket,
+      name,
+      patch,
+      caller: ADMIN,
+      declaredSize,
+      dataContentType,
+      addDownloadToken: false,
+    });
     const session = ctx.sessions.create({
       bucket,
       name,
       patch,
       caller: ADMIN,
       declaredSize,
-      dataContentType: header(req, 'x-upload-content-type'),
+      dataContentType,
       writer: ctx.service.store.newWriter(),
     });
     const location = `${ctx.origin(req)}/upload/storage/v1/b/${encodeURIComponent(bucket)}/o?uploadType=resumable&name=${encodeURIComponent(name)}&upload_id=${session.id}`;
@@ -412,7 +423,7 @@ async function resumableData(
     throw badRequest(`Content-Range ends past the declared size of ${total} bytes.`);
   }
   const before = session.writer.size;
-  await session.writer.append(req, Math.min(chunkLimit, remaining));
+  await ctx.sessions.append(session, req, Math.min(chunkLimit, remaining));
   if (range.end !== undefined && session.writer.size - before !== chunkLimit) {
     // The body did not match its Content-Range; keep the bytes GCS-style and report progress.
     return incomplete(res, session);

@@ -9,13 +9,15 @@ import { createServer, type IncomingMessage, type RequestListener } from 'node:h
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { type AccessOptions, AccessPolicy, admitHttp } from '../access.js';
 import type { EmulatorHandle, OpenEmulator } from '../handle.js';
 import type { ApiContext } from './firebase-api.js';
-import type { UploadSessions } from './resumable.js';
+import type { UploadLimits, UploadSessions } from './resumable.js';
 import type { RulesCompiler } from './rules-gate.js';
 import type { TriggerDispatcher } from './triggers.js';
 
-export interface StorageEmulatorOptions {
+/** `allowedOrigins` / `allowedHosts`: see ../access.ts (loopback only by default). */
+export interface StorageEmulatorOptions extends AccessOptions {
   host?: string;
   /** 0 picks a free port. */
   port?: number;
@@ -35,6 +37,8 @@ export interface StorageEmulatorOptions {
   log?: (msg: string) => void;
   /** Override the rules compiler (defaults to emulators/src/rules). */
   compileRules?: RulesCompiler;
+  /** Caps on open resumable uploads (DEFAULT_UPLOAD_LIMITS in resumable.ts for what is not given). */
+  uploadLimits?: Partial<UploadLimits>;
 }
 
 export interface StorageEmulatorHandle extends EmulatorHandle {
@@ -57,6 +61,7 @@ export async function openStorageEmulator(
 ): Promise<OpenEmulator<StorageEmulatorHandle>> {
   const log = opts.log ?? ((msg: string) => process.stderr.write(`[storage] ${msg}\n`));
   const host = opts.host ?? '127.0.0.1';
+  const access = new AccessPolicy(host, opts);
   let handler: RequestListener | undefined;
   let setupDone: (setup: Promise<void>) => void = () => {};
   const setup = new Promise<void>((resolve) => {
@@ -65,6 +70,7 @@ export async function openStorageEmulator(
   // Only awaited by requests and load(); a failed setup is reported by load().
   setup.catch(() => {});
   const server = createServer({ keepAliveTimeout: 5_000, requestTimeout: 0 }, (req, res) => {
+    if (!admitHttp(access, req, res)) return;
     if (handler) return handler(req, res);
     if ((req.url === '/' || req.url === '') && (req.method === 'GET' || req.method === 'HEAD')) {
       res.writeHead(200, { 'content-type': 'application/json' });
@@ -189,7 +195,7 @@ async function loadCore(
   await store.init();
   store.buckets.add(`${opts.projectId}.appspot.com`);
   const triggers = new TriggerDispatcher(opts.functions ?? null, opts.projectId, log);
-  const sessions = new UploadSessions();
+  const sessions = new UploadSessions(opts.uploadLimits);
   const compile = opts.compileRules ?? (await import('./rules-engine.js')).defaultRulesCompiler;
   const rules = new RulesGate(compile, opts.projectId, opts.firestore ?? null, log);
   const source = opts.rules ?? (opts.rulesPath ? await readFile(opts.rulesPath, 'utf8') : undefined);

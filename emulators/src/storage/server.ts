@@ -62,6 +62,10 @@ export function createRequestHandler(hooks: ServerHooks) {
   };
 }
 
+/**
+ * Only requests the access policy admitted get here (index.ts), so an Origin here is a loopback or
+ * configured one and may be reflected; foreign origins were refused before, preflights included.
+ */
 function setCors(req: IncomingMessage, res: ServerResponse): void {
   const origin = header(req, 'origin');
   res.setHeader('Access-Control-Allow-Origin', origin ?? '*');
@@ -70,7 +74,8 @@ function setCors(req: IncomingMessage, res: ServerResponse): void {
     res.setHeader('Access-Control-Allow-Credentials', 'true');
   }
   res.setHeader('Access-Control-Expose-Headers', EXPOSED_HEADERS);
-  // Chrome's Private Network Access preflight (FT `server.js`).
+  // Chrome's Private Network Access preflight (FT `server.js`): needed by an allowed origin on a
+  // LAN or public address calling us on loopback.
   if (header(req, 'access-control-request-private-network')) {
     res.setHeader('Access-Control-Allow-Private-Network', 'true');
   }

@@ -4,9 +4,9 @@
  * Order of checks follows firebase-tools (`storage/files.js`): rules first (with `resource` null
  * for a missing object), then existence, so a denied caller cannot probe for objects.
  */
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import type { Caller } from './auth.js';
-import type { BlobWriter } from './blob-writer.js';
+import type { BlobDigest, BlobWriter } from './blob-writer.js';
 import { crc32cToBase64 } from './crc32c.js';
 import { badRequest, HttpError, permissionDenied } from './errors.js';
 import {
@@ -33,6 +33,44 @@ export interface FinalizeInput {
   addDownloadToken: boolean;
   /** Client-declared hashes (metadata `md5Hash`/`crc32c` or `X-Goog-Hash`); a mismatch is 400. */
   expected?: { md5Hash?: string | undefined; crc32c?: string | undefined };
+}
+
+export type UploadStartInput = Omit<FinalizeInput, 'writer' | 'expected'> & {
+  /** From `X-Goog-Upload-Header-Content-Length` / `X-Upload-Content-Length`, when sent. */
+  declaredSize: number | undefined;
+};
+
+const EMPTY_DIGEST: BlobDigest = { size: 0, md5Hash: createHash('md5').digest('base64'), crc32c: 0 };
+
+/** The object a finished upload becomes: data content type, then the client's metadata on top. */
+function uploadMetadata(
+  input: Omit<FinalizeInput, 'writer' | 'caller' | 'expected'>,
+  digest: BlobDigest,
+  generation: number,
+  at: Date,
+): ObjectMetadata {
+  const now = at.toISOString();
+  const base: ObjectMetadata = {
+    bucket: input.bucket,
+    name: input.name,
+    generation,
+    metageneration: 1,
+    size: digest.size,
+    md5Hash: digest.md5Hash,
+    crc32c: digest.crc32c,
+    contentType: input.dataContentType || 'application/octet-stream',
+    customMetadata: {},
+    downloadTokens: [],
+    timeCreated: now,
+    updated: now,
+    storageClass: 'STANDARD',
+  };
+  const meta = applyPatch(base, {
+    ...input.patch,
+    contentType: input.patch.contentType ?? base.contentType,
+  });
+  if (input.addDownloadToken && meta.downloadTokens.length === 0) meta.downloadTokens = [randomUUID()];
+  return meta;
 }
 
 export class StorageService {
@@ -69,38 +107,8 @@ export class StorageService {
         );
       }
       const at = new Date();
-      const now = at.toISOString();
-      const base: ObjectMetadata = {
-        bucket: input.bucket,
-        name: input.name,
-        generation: this.store.nextGeneration(),
-        metageneration: 1,
-        size: digest.size,
-        md5Hash: digest.md5Hash,
-        crc32c: digest.crc32c,
-        contentType: input.dataContentType || 'application/octet-stream',
-        customMetadata: {},
-        downloadTokens: [],
-        timeCreated: now,
-        updated: now,
-        storageClass: 'STANDARD',
-      };
-      const meta = applyPatch(base, {
-        ...input.patch,
-        contentType: input.patch.contentType ?? base.contentType,
-      });
-      if (input.addDownloadToken && meta.downloadTokens.length === 0) meta.downloadTokens = [randomUUID()];
-      const existing = this.store.get(input.bucket, input.name);
-      const decision = await this.rules.check({
-        method: existing ? 'update' : 'create',
-        bucket: input.bucket,
-        name: input.name,
-        caller: input.caller,
-        resource: existing ? toRulesResource(existing.meta) : null,
-        requestResource: toRulesResource(meta),
-        time: at,
-      });
-      if (!decision.allowed) throw permissionDenied('WRITE');
+      const meta = uploadMetadata(input, digest, this.store.nextGeneration(), at);
+      await this.checkWrite(input.caller, meta, at);
       await this.store.commit(meta, input.writer);
       this.emit('finalize', meta);
       return meta;
@@ -108,6 +116,33 @@ export class StorageService {
       await input.writer.discard();
       throw err;
     }
+  }
+
+  /**
+   * The rules check at the start of a resumable upload, as the real service makes it with what it
+   * knows then: `request.resource` from the declared metadata, `size` the declared total (0 when
+   * none was declared) and the hashes of empty content. Finalize checks again with the real bytes.
+   */
+  async checkUploadStart(input: UploadStartInput): Promise<void> {
+    if (input.caller.admin) return;
+    const at = new Date();
+    const declared: BlobDigest = { ...EMPTY_DIGEST, size: input.declaredSize ?? 0 };
+    await this.checkWrite(input.caller, uploadMetadata(input, declared, this.store.nextGeneration(), at), at);
+  }
+
+  /** `create`, or `update` when the object exists; 403 when the rules deny. */
+  private async checkWrite(caller: Caller, meta: ObjectMetadata, at: Date): Promise<void> {
+    const existing = this.store.get(meta.bucket, meta.name);
+    const decision = await this.rules.check({
+      method: existing ? 'update' : 'create',
+      bucket: meta.bucket,
+      name: meta.name,
+      caller,
+      resource: existing ? toRulesResource(existing.meta) : null,
+      requestResource: toRulesResource(meta),
+      time: at,
+    });
+    if (!decision.allowed) throw permissionDenied('WRITE');
   }
 
   /** Metadata or bytes: `get`. A matching download token skips the rules (FT `getObject`). */

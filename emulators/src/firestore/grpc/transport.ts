@@ -50,6 +50,8 @@ export interface GrpcServerOptions {
   maxSendMessageLength: number;
   /** Called once per call, before its handler (the idle collector counts activity with it). */
   onCall?: () => void;
+  /** A reason to refuse the call (PERMISSION_DENIED) before it runs, e.g. a foreign `:authority`. */
+  refuse?: (headers: IncomingHttpHeaders) => string | undefined;
 }
 
 type Fields = [string, string][];
@@ -353,6 +355,17 @@ export function createGrpcServer(methods: Map<string, GrpcMethod>, opts: GrpcSer
     const contentType = headers['content-type'];
     if (typeof contentType !== 'string' || !contentType.startsWith('application/grpc')) {
       stream.respond(UNSUPPORTED_MEDIA_TYPE, true);
+      return;
+    }
+    const refusal = opts.refuse?.(headers);
+    if (refusal !== undefined) {
+      stream.respond(
+        encodeHeaderBlock([
+          ...RESPONSE_HEADERS,
+          ...statusTrailers(new FirestoreError(Code.PERMISSION_DENIED, refusal)),
+        ]),
+        true,
+      );
       return;
     }
     const path = String(headers[':path'] ?? '');

@@ -46,6 +46,10 @@ export function parseJsonBody(buf: Buffer): unknown {
   }
 }
 
+/**
+ * Only requests the access policy admitted get here (../index.ts), so an Origin here is a loopback
+ * or configured one and may be reflected; foreign origins were refused before, preflights included.
+ */
 export function corsHeaders(req: IncomingMessage): Record<string, string> {
   const origin = req.headers.origin;
   const h: Record<string, string> = {
@@ -57,6 +61,11 @@ export function corsHeaders(req: IncomingMessage): Record<string, string> {
     'access-control-max-age': '3600',
   };
   if (origin) h['vary'] = 'Origin';
+  // Chrome's Private Network Access preflight: an allowed origin on a LAN or public address
+  // calling us on loopback.
+  if (req.headers['access-control-request-private-network'] === 'true') {
+    h['access-control-allow-private-network'] = 'true';
+  }
   return h;
 }
 
