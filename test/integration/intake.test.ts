@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { adminApp } from '../support/backend-admin.js';
 import {
   overlappingZip,
+  pdfDocument,
   png,
   text,
   windowsProgram,
@@ -103,12 +104,71 @@ describe('intakeUpload through the local emulators', () => {
       zip([{ name: '../evil.sh', data: text('#!/bin/sh\n') }]),
       'This ZIP contains an unsafe path: "../evil.sh".',
     ],
+    // Issue 15 item 6: deceptive names and active content.
+    [
+      'a ZIP entry named with a right-to-left override',
+      'docs.zip',
+      'application/zip',
+      zip([{ name: 'Invoice-2026\u202Efdp.exe', data: text() }]),
+      'This ZIP contains a name with invisible or direction-changing characters: "Invoice-2026?fdp.exe".',
+    ],
+    [
+      'a ZIP entry with a Windows device name',
+      'docs.zip',
+      'application/zip',
+      zip([{ name: 'aux.txt', data: text() }]),
+      'This ZIP contains a name Windows reserves for a device: "aux.txt".',
+    ],
+    [
+      'a ZIP with two names that differ only by case',
+      'docs.zip',
+      'application/zip',
+      zip([
+        { name: 'Readme.txt', data: text() },
+        { name: 'README.TXT', data: text() },
+      ]),
+      'This ZIP contains "README.TXT" twice.',
+    ],
+    [
+      'a ZIP holding a script',
+      'tools.zip',
+      'application/zip',
+      zip([{ name: 'run.ps1', data: text() }]),
+      'This ZIP contains a program, script or web page ("run.ps1"); these are not accepted.',
+    ],
+    [
+      'a web page sent as text',
+      'page.txt',
+      'text/plain',
+      text('<!doctype html><script>alert(1)</script>\n'),
+      'This text file looks like a web page or script, which is not accepted.',
+    ],
+    [
+      'a PDF that runs JavaScript when opened',
+      'invoice.pdf',
+      'application/pdf',
+      pdfDocument([
+        '<< /Type /Catalog /Pages 2 0 R /OpenAction 3 0 R >>',
+        '<< /Type /Pages /Kids [] /Count 0 >>',
+        '<< /S /JavaScript /JS (app.alert(1)) >>',
+      ]),
+      'This PDF contains JavaScript, which is not accepted. Printing it to a new PDF removes it.',
+    ],
   ])('rejects %s and deletes its bytes', async (_label, fileName, contentType, bytes, reason) => {
     const { id, path } = await upload(fileName, bytes, contentType);
     expect(await verdict(id)).toMatchObject({ status: 'rejected', reason, sha256: sha256(bytes) });
     const deadline = Date.now() + 10_000;
     while ((await stillStored(path)) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
     expect(await stillStored(path)).toBe(false);
+  });
+
+  it('names an accepted file for staff from its detected type, without the characters that disguise it', async () => {
+    const { id } = await upload('Invoice-2026\u202Efdp.bat', text('Total: 42 EUR\n'), 'text/plain');
+    expect(await verdict(id)).toMatchObject({
+      status: 'accepted',
+      name: 'Invoice-2026\u202Efdp.bat',
+      safeName: 'Invoice-2026fdp.bat.txt',
+    });
   });
 
   it('keeps the first verdict when another upload reuses the id, and deletes the intruder', async () => {

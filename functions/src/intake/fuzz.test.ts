@@ -5,6 +5,7 @@
  */
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { inspectImage } from './image-header.js';
+import { findPdfActiveContent } from './pdf-active.js';
 import { REASONS } from './reasons.js';
 import { isPlainText } from './sniff.js';
 import {
@@ -15,6 +16,8 @@ import {
   noise,
   overlappingZip,
   pdf,
+  pdfDocument,
+  pdfObjectStream,
   png,
   text,
   webp,
@@ -22,6 +25,7 @@ import {
   windowsProgram,
   zip,
 } from './test-support/corpus.js';
+import { looksLikePageOrScript } from './text-active.js';
 import { decide } from './verdict.js';
 import { containsZipDirectory, inspectZip } from './zip-inspect.js';
 
@@ -57,6 +61,12 @@ const seeds: Uint8Array[] = [
   overlappingZip(3, noise(200)),
   manyEntriesZip(20),
   Buffer.concat([pdf(), zip([{ name: 'p.txt', data: noise(100) }])]),
+  pdfDocument([
+    '<< /Type /Catalog /OpenAction 100 0 R /Lang (en) >>',
+    pdfObjectStream(['<< /S /JavaScript /JS (x) >>', '[/Fit (s) <0a>]']),
+    pdfObjectStream(['<< /A [1 2 3] >>'], { filter: '' }),
+  ]),
+  Buffer.from('<!doctype html>\n<p>hello</p>\n'),
 ];
 
 const magics = [
@@ -149,6 +159,8 @@ describe('fuzz', () => {
       }
       containsZipDirectory(bytes);
       isPlainText(bytes);
+      findPdfActiveContent(bytes);
+      looksLikePageOrScript(bytes);
     }
     // The mutations are gentle enough that some archives survive: the fuzz reaches deep checks.
     expect(accepted).toBeGreaterThan(0);

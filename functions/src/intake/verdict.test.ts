@@ -8,6 +8,8 @@ import {
   noise,
   overlappingZip,
   pdf,
+  pdfDocument,
+  pdfObjectStream,
   png,
   text,
   webp,
@@ -19,6 +21,17 @@ import { decide } from './verdict.js';
 const MiB = 1024 * 1024;
 const sha256 = (b: Uint8Array): string => createHash('sha256').update(b).digest('hex');
 
+/** A one-page PDF whose catalog carries `catalogExtra`, plus `more` objects from number 5. */
+function pdfWith(catalogExtra: string, more: string[] = []): Buffer {
+  return pdfDocument([
+    `<< /Type /Catalog /Pages 2 0 R ${catalogExtra} >>`,
+    '<< /Type /Pages /Kids [3 0 R] /Count 1 >>',
+    '<< /Type /Page /Parent 2 0 R /MediaBox [0 0 200 200] >>',
+    '<< /Producer (test) >>',
+    ...more,
+  ]);
+}
+
 describe('decide: ordinary files are accepted', () => {
   it.each([
     ['a PNG', 'image/png', png(800, 600)],
@@ -26,6 +39,12 @@ describe('decide: ordinary files are accepted', () => {
     ['a GIF', 'image/gif', gif(16, 16)],
     ['a WebP', 'image/webp', webp(300, 200)],
     ['a PDF', 'application/pdf', pdf()],
+    [
+      'a PDF with a compressed object stream that opens at a page',
+      'application/pdf',
+      pdfWith('/OpenAction [3 0 R /Fit]', [pdfObjectStream(['<< /Type /Annot /Subtype /Text >>'])]),
+    ],
+    ['text that mentions tags', 'text/plain', text('Meeting notes: the <script> tag was discussed.\n')],
     ['plain text', 'text/plain', text()],
     [
       'a ZIP',
@@ -235,6 +254,65 @@ describe('decide: the adversarial corpus is rejected with the right reason', () 
       'application/x-msdownload',
     ],
     ['an empty file', 'text/plain', new Uint8Array(0), 'The file is empty.', null],
+    [
+      'a PDF that runs JavaScript when opened',
+      'application/pdf',
+      pdfWith('/OpenAction << /S /JavaScript /JS (app.launchURL("https://example.com")) >>'),
+      'This PDF contains JavaScript, which is not accepted. Printing it to a new PDF removes it.',
+      'application/pdf',
+    ],
+    [
+      'a PDF hiding a launch action in a compressed object stream',
+      'application/pdf',
+      pdfWith('/OpenAction 100 0 R', [pdfObjectStream(['<< /S /L#61unch /Win << /F (cmd.exe) >> >>'])]),
+      'This PDF contains an action that starts a program, which is not accepted. Printing it to a new PDF removes it.',
+      'application/pdf',
+    ],
+    [
+      'a PDF with an object stream that cannot be decoded',
+      'application/pdf',
+      pdfWith('', [pdfObjectStream(['<< >>'], { filter: '/LZWDecode' })]),
+      REASONS.pdfUncheckable,
+      'application/pdf',
+    ],
+    [
+      'a web page sent as text',
+      'text/plain',
+      Buffer.from('<!DOCTYPE html>\n<html><script>location="https://phish.example"</script></html>\n'),
+      'This text file looks like a web page or script, which is not accepted.',
+      'text/plain',
+    ],
+    [
+      'a batch file sent as text',
+      'text/plain',
+      Buffer.from('@echo off\r\npowershell -enc AAAA\r\n'),
+      REASONS.textActive,
+      'text/plain',
+    ],
+    [
+      'a ZIP with a program inside',
+      'application/zip',
+      zip([
+        { name: 'readme.txt', data: text() },
+        { name: 'setup.exe', data: windowsProgram() },
+      ]),
+      'This ZIP contains a program, script or web page ("setup.exe"); these are not accepted.',
+      'application/zip',
+    ],
+    [
+      'a ZIP with a right-to-left override in a name',
+      'application/zip',
+      zip([{ name: 'Invoice\u202Efdp.scr', data: text() }]),
+      'This ZIP contains a name with invisible or direction-changing characters: "Invoice?fdp.scr".',
+      'application/zip',
+    ],
+    [
+      'a ZIP with a Windows device name',
+      'application/zip',
+      zip([{ name: 'docs/aux.txt', data: text() }]),
+      'This ZIP contains a name Windows reserves for a device: "docs/aux.txt".',
+      'application/zip',
+    ],
   ];
 
   it.each(cases)('%s', async (_label, declaredType, bytes, reason, detectedType) => {

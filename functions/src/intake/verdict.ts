@@ -14,10 +14,15 @@
  *      ZIP archive and a PDF document";
  *    - stray bytes between or after a ZIP's entries are refused by the ZIP inspection itself;
  * 4. the format's own checks: image headers and dimensions, the PDF trailer, the ZIP inspection
- *    (structure and declared sizes first, then each entry's real size and CRC-32, zip-verify.ts).
+ *    (structure, names and declared sizes first, then each entry's real size and CRC-32,
+ *    zip-verify.ts);
+ * 5. active content: a PDF with JavaScript, launch or media actions or an XFA form, or one that
+ *    cannot be checked for them (pdf-active.ts); plain text that is a web page or script
+ *    (text-active.ts). ZIP entries that are programs or scripts are refused in step 4.
  */
 import { sha256Hex } from './hash.js';
 import { inspectImage, isInspectableImage } from './image-header.js';
+import { findPdfActiveContent, type PdfProblem } from './pdf-active.js';
 import {
   ALLOWED_TYPES,
   canonicalDeclaredType,
@@ -27,6 +32,7 @@ import {
 } from './policy.js';
 import { REASONS } from './reasons.js';
 import { describeType, sniffType } from './sniff.js';
+import { looksLikePageOrScript } from './text-active.js';
 import { containsZipDirectory, inspectZip } from './zip-inspect.js';
 import { verifyZipContents } from './zip-verify.js';
 
@@ -110,10 +116,23 @@ async function formatProblem(
     // ISO 32000-1 §7.5.5: the file ends with `%%EOF`; writers may add a line end or a little
     // padding after it, so look in the last kilobyte.
     const tail = bytes.subarray(Math.max(0, bytes.length - PDF_TRAILER_WINDOW));
-    return indexOfAscii(tail, '%%EOF') >= 0 ? undefined : REASONS.pdfDamaged;
+    if (indexOfAscii(tail, '%%EOF') < 0) return REASONS.pdfDamaged;
+    const active = findPdfActiveContent(bytes);
+    return active ? PDF_REASONS[active] : undefined;
   }
+  if (detected === 'text/plain' && looksLikePageOrScript(bytes)) return REASONS.textActive;
   return undefined;
 }
+
+const PDF_REASONS: Record<PdfProblem, string> = {
+  launch: REASONS.pdfLaunch,
+  javascript: REASONS.pdfJavaScript,
+  rendition: REASONS.pdfRendition,
+  xfa: REASONS.pdfXfa,
+  encrypted: REASONS.pdfEncrypted,
+  uncheckable: REASONS.pdfUncheckable,
+  damaged: REASONS.pdfDamaged,
+};
 
 function indexOfAscii(haystack: Uint8Array, needle: string): number {
   return Buffer.from(haystack.buffer, haystack.byteOffset, haystack.byteLength).indexOf(needle, 0, 'latin1');

@@ -290,6 +290,114 @@ describe('inspectZip: hostile archives', () => {
   });
 });
 
+describe('inspectZip: deceptive and unusable names', () => {
+  it.each([
+    ['Invoice\u202Efdp.pdf', REASONS.zipHiddenCharacters('Invoice\u202Efdp.pdf')],
+    ['report\u200B.pdf', REASONS.zipHiddenCharacters('report\u200B.pdf')],
+    ['folder\u2067/a.txt', REASONS.zipHiddenCharacters('folder\u2067/a.txt')],
+    ['bom\uFEFF.txt', REASONS.zipHiddenCharacters('bom\uFEFF.txt')],
+    ['c1\u0085.txt', REASONS.zipUnsafePath('c1\u0085.txt')],
+    ['del\u007f.txt', REASONS.zipUnsafePath('del\u007f.txt')],
+    ['aux.txt', REASONS.zipDeviceName('aux.txt')],
+    ['docs/CON', REASONS.zipDeviceName('docs/CON')],
+    ['LPT1.pdf', REASONS.zipDeviceName('LPT1.pdf')],
+    ['com\u00b9.log', REASONS.zipDeviceName('com\u00b9.log')],
+    ['notes.txt.', REASONS.zipTrailingDot('notes.txt.')],
+    ['notes.txt ', REASONS.zipTrailingDot('notes.txt ')],
+    ['dir./a.txt', REASONS.zipTrailingDot('dir./a.txt')],
+  ])('refuses %j', (name, reason) => {
+    expect(inspectZip(zip([{ name, data: text() }]))).toEqual({ ok: false, reason });
+  });
+
+  it('checks the names of Unicode Path extra fields too', () => {
+    const hidden = unicodePathExtra('Invoice\u202Efdp.pdf', 'invoice.pdf');
+    expect(inspectZip(zip([{ name: 'invoice.pdf', data: text(), centralExtra: hidden }]))).toEqual({
+      ok: false,
+      reason: REASONS.zipHiddenCharacters('Invoice\u202Efdp.pdf'),
+    });
+    const device = unicodePathExtra('nul.txt', 'null.txt');
+    expect(inspectZip(zip([{ name: 'null.txt', data: text(), localExtra: device }]))).toEqual({
+      ok: false,
+      reason: REASONS.zipDeviceName('nul.txt'),
+    });
+  });
+
+  it('refuses names that land on the same file, whichever name a tool extracts under', () => {
+    expect(
+      inspectZip(
+        zip([
+          { name: 'Readme.txt', data: text() },
+          { name: 'README.TXT', data: text('other') },
+        ]),
+      ),
+    ).toEqual({ ok: false, reason: REASONS.zipDuplicate('README.TXT') });
+    // `a.txt ` is refused for its trailing space before it could collide with `a.txt`.
+    expect(
+      inspectZip(
+        zip([
+          { name: 'a.txt', data: text() },
+          { name: 'a.txt ', data: text('other') },
+        ]),
+      ),
+    ).toEqual({ ok: false, reason: REASONS.zipTrailingDot('a.txt ') });
+    const alias = unicodePathExtra('A.TXT', 'b.txt');
+    expect(
+      inspectZip(
+        zip([
+          { name: 'a.txt', data: text() },
+          { name: 'b.txt', data: text('other'), centralExtra: alias },
+        ]),
+      ),
+    ).toEqual({ ok: false, reason: REASONS.zipDuplicate('A.TXT') });
+    expect(
+      inspectZip(
+        zip([
+          { name: 'stra\u00dfe.txt', data: text() },
+          { name: 'STRASSE.txt', data: text('other') },
+        ]),
+      ),
+    ).toEqual({ ok: false, reason: REASONS.zipDuplicate('STRASSE.txt') });
+  });
+
+  it('refuses programs, scripts and web pages, by name', () => {
+    for (const name of [
+      'setup.exe',
+      'tools/run.BAT',
+      'deploy.ps1',
+      'x.vbs',
+      'a.js',
+      'x.hta',
+      'link.lnk',
+      'page.html',
+      'logo.svg',
+      'X.app/Contents/MacOS/X',
+    ]) {
+      expect(inspectZip(zip([{ name, data: text() }])), name).toEqual({
+        ok: false,
+        reason: REASONS.zipActiveContent(name),
+      });
+    }
+    expect(REASONS.zipActiveContent('setup.exe')).toBe(
+      'This ZIP contains a program, script or web page ("setup.exe"); these are not accepted.',
+    );
+    const renamed = unicodePathExtra('invoice.exe', 'invoice.txt');
+    expect(inspectZip(zip([{ name: 'invoice.txt', data: text(), localExtra: renamed }]))).toEqual({
+      ok: false,
+      reason: REASONS.zipActiveContent('invoice.exe'),
+    });
+  });
+
+  it('accepts ordinary names in folders that merely look like programs', () => {
+    const archive = zip([
+      { name: 'example.com/', data: new Uint8Array(0), method: 0 },
+      { name: 'example.com/index.txt', data: text() },
+      { name: 'js/readme.md', data: text() },
+      { name: 'été/résumé.pdf', data: text() },
+    ]);
+    expect(inspectZip(archive)).toMatchObject({ ok: true, entries: 4 });
+  });
+});
+
 describe('isUnsafePath', () => {
   it('allows ordinary relative names, including dots that are not segments', () => {
     for (const name of ['a.txt', 'dir/', 'dir/sub/file..txt', '...', '.hidden', 'été/ü.txt']) {

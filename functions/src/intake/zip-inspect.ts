@@ -10,6 +10,7 @@
 import { constants, inflateRawSync } from 'node:zlib';
 import { ZIP_LIMITS, type ZipLimits } from './policy.js';
 import { REASONS } from './reasons.js';
+import { collisionKey, entryNameProblem, isActiveContentName } from './zip-names.js';
 
 /** Where an entry's data is and what the archive says it holds, for zip-verify.ts. */
 export interface ZipContent {
@@ -381,10 +382,16 @@ function isSymlink(entry: CentralEntry): boolean {
   return entry.madeByHost === 3 && ((entry.externalAttributes >>> 16) & 0o170000) === 0o120000;
 }
 
+/** The first reason to refuse one name an entry may be extracted under, if any. */
+function nameProblem(name: string): string | undefined {
+  return isUnsafePath(name) ? REASONS.zipUnsafePath(name) : entryNameProblem(name);
+}
+
 /**
  * Runs the checks in a fixed order, most dangerous first, and reports the first failure: structure,
- * entry count, encryption, unsafe names, overlapping entries, header/directory disagreement,
- * duplicates, compression method, per-entry ratio, total size, nested archives, stray data.
+ * entry count, encryption, unsafe or deceptive names (zip-names.ts), overlapping entries,
+ * header/directory disagreement, names that collide, compression method, per-entry ratio, total
+ * size, nested archives, programs and scripts, stray data.
  */
 export function inspectZip(bytes: Uint8Array, limits: ZipLimits = ZIP_LIMITS): ZipInspection {
   try {
@@ -408,7 +415,8 @@ function inspect(r: Bytes, limits: ZipLimits): ZipInspection {
   }
   for (const e of entries) {
     for (const name of [e.name, ...e.alternateNames]) {
-      if (isUnsafePath(name)) return { ok: false, reason: REASONS.zipUnsafePath(name) };
+      const problem = nameProblem(name);
+      if (problem) return { ok: false, reason: problem };
     }
     if (isSymlink(e)) return { ok: false, reason: REASONS.zipSymlink(e.name) };
   }
@@ -416,7 +424,8 @@ function inspect(r: Bytes, limits: ZipLimits): ZipInspection {
   const locals = entries.map((e) => readLocal(r, e));
   if (locals.some((l) => l.encrypted)) return { ok: false, reason: REASONS.zipEncrypted };
   for (const name of locals.flatMap((l) => l.alternateNames)) {
-    if (isUnsafePath(name)) return { ok: false, reason: REASONS.zipUnsafePath(name) };
+    const problem = nameProblem(name);
+    if (problem) return { ok: false, reason: problem };
   }
   // Entries sharing or reaching into each other's bytes are how non-recursive zip bombs
   // (Fifield, "A better zip bomb", 2019) multiply one compressed kernel into many outputs.
@@ -430,12 +439,16 @@ function inspect(r: Bytes, limits: ZipLimits): ZipInspection {
   if (locals.some((l) => !l.nameMatches || !l.sizesMatch))
     return { ok: false, reason: REASONS.zipInconsistent };
 
-  const seen = new Set<string>();
-  for (const e of entries) {
-    // Case-folded and NFC-normalised, as Windows and macOS file systems compare names.
-    const key = e.name.replace(/\/+$/, '').normalize('NFC').toLowerCase();
-    if (seen.has(key)) return { ok: false, reason: REASONS.zipDuplicate(e.name) };
-    seen.add(key);
+  // Every name an entry may be extracted under (extracting tools differ on which they prefer) is
+  // compared with every other entry's, as the file systems of Windows and macOS compare them.
+  const owners = new Map<string, number>();
+  for (const [index, l] of locals.entries()) {
+    for (const name of new Set([l.entry.name, ...l.entry.alternateNames, ...l.alternateNames])) {
+      const key = collisionKey(name);
+      const owner = owners.get(key);
+      if (owner !== undefined && owner !== index) return { ok: false, reason: REASONS.zipDuplicate(name) };
+      owners.set(key, index);
+    }
   }
   for (const e of entries) {
     if (e.method !== 0 && e.method !== 8) return { ok: false, reason: REASONS.zipMethod(e.name) };
@@ -460,6 +473,11 @@ function inspect(r: Bytes, limits: ZipLimits): ZipInspection {
   for (const l of locals) {
     const head = entryHead(r, l);
     if (head && looksLikeArchive(head)) return { ok: false, reason: REASONS.zipNested(l.entry.name) };
+  }
+  for (const l of locals) {
+    const names = [l.entry.name, ...l.entry.alternateNames, ...l.alternateNames];
+    const activeName = names.find(isActiveContentName);
+    if (activeName !== undefined) return { ok: false, reason: REASONS.zipActiveContent(activeName) };
   }
 
   // A well-formed archive is its entries back to back, then the directory: anything else is room

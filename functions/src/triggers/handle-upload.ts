@@ -4,13 +4,15 @@
  *
  * Idempotence: the record `uploads/{uploadId}` is created once (in a transaction, `create()`
  * semantics) and carries the object's generation. A retried event for the same generation finds
- * it and only repeats the side effect that may not have happened yet (deleting rejected bytes). An
+ * it and only repeats the side effects that may not have happened yet (deleting rejected bytes,
+ * removing the download tokens of accepted ones). An
  * event for any other object claiming the same upload id (another member reusing someone's id, or
  * an overwrite that the Storage rules should have refused) cannot be recorded, so its bytes are
  * deleted and the existing record is left alone.
  */
 import { canonicalDeclaredType, MAX_FILE_BYTES } from '../intake/policy.js';
 import { REASONS } from '../intake/reasons.js';
+import { safeName } from '../intake/safe-name.js';
 import { decide, type Verdict } from '../intake/verdict.js';
 
 /** The parts of a Storage object event the intake reads. Sizes and generations arrive as strings in the JSON of real events. */
@@ -24,7 +26,10 @@ export interface FinalizedObject {
 
 export interface UploadRecord {
   owner: string;
+  /** As the member named the object; may hold anything a Storage object name may. */
   name: string;
+  /** The name to show and save (intake/safe-name.ts): cleaned, with the detected type's extension. */
+  safeName: string;
   path: string;
   declaredType: string | null;
   detectedType: string | null;
@@ -51,6 +56,11 @@ export interface UploadObjects {
   read(name: string, generation: string, cap: number): Promise<Uint8Array | undefined>;
   /** Deletes exactly this generation; a missing object or a newer generation is not an error. */
   delete(name: string, generation: string): Promise<void>;
+  /**
+   * Removes the object's Firebase download tokens (custom metadata `firebaseStorageDownloadTokens`)
+   * if this generation is still current; a missing object or a newer generation is not an error.
+   */
+  stripDownloadTokens(name: string, generation: string): Promise<void>;
 }
 
 export interface UploadPath {
@@ -107,6 +117,7 @@ export async function handleFinalizedObject(
   const record: UploadRecord = {
     owner: path.owner,
     name: path.fileName,
+    safeName: safeName(path.fileName, verdict.detectedType),
     path: object.name,
     declaredType: verdict.declaredType,
     detectedType: verdict.detectedType,
@@ -118,8 +129,25 @@ export async function handleFinalizedObject(
   };
   const raced = await records.create(path.uploadId, record);
   if (raced) return settleExisting(raced, object.name, generation, objects);
-  if (record.status === 'rejected') await objects.delete(object.name, generation);
+  await settle(record.status, object.name, generation, objects);
   return record.status;
+}
+
+/**
+ * What follows a recorded verdict. Rejected bytes are deleted. Accepted ones lose their download
+ * tokens: the web SDK gives every upload one, and a URL carrying it reads the object with no
+ * sign-in and no rules, so it would outlive the member's access (attachments are served by the
+ * downloadFile function instead). Both run after the record is written, so a crash in between is
+ * repaired by the retry, and both are idempotent.
+ */
+async function settle(
+  status: UploadRecord['status'],
+  name: string,
+  generation: string,
+  objects: UploadObjects,
+): Promise<void> {
+  if (status === 'rejected') await objects.delete(name, generation);
+  else await objects.stripDownloadTokens(name, generation);
 }
 
 async function settleExisting(
@@ -129,8 +157,8 @@ async function settleExisting(
   objects: UploadObjects,
 ): Promise<Outcome> {
   if (existing.path === name && existing.generation === generation) {
-    // A retry: the first attempt may have died between recording and deleting.
-    if (existing.status === 'rejected') await objects.delete(name, generation);
+    // A retry: the first attempt may have died between recording and settling.
+    await settle(existing.status, name, generation, objects);
     return 'already-checked';
   }
   console.warn(

@@ -1,12 +1,14 @@
 /**
  * The file-intake trigger (issue 8): every object finalized under `uploads/` in the default bucket
  * is checked (intake/verdict.ts), its verdict recorded in `uploads/{uploadId}` and, if rejected,
- * its bytes deleted. See handle-upload.ts for the idempotence rules.
+ * its bytes deleted; if accepted, its download tokens removed. See handle-upload.ts for the
+ * idempotence rules.
  */
 import { getApps, initializeApp } from 'firebase-admin/app';
 import { type DocumentData, FieldValue, getFirestore } from 'firebase-admin/firestore';
 import { getStorage } from 'firebase-admin/storage';
 import { onObjectFinalized } from 'firebase-functions/v2/storage';
+import { removeDownloadTokens } from '../files/download-tokens.js';
 import {
   type FinalizedObject,
   handleFinalizedObject,
@@ -83,6 +85,7 @@ function storageObjects(bucketName: string): UploadObjects {
         throw error;
       }
     },
+    stripDownloadTokens: (name, generation) => removeDownloadTokens(bucket, name, generation),
   };
 }
 

@@ -354,6 +354,64 @@ export function pdf(text = 'Hello'): Buffer {
   return Buffer.from(body, 'latin1');
 }
 
+/**
+ * A PDF of the given object bodies (object i is `objects[i - 1]`, written as latin1 so stream data
+ * may be binary), with a classic cross-reference table and `/Root 1 0 R`; `trailer` adds entries to
+ * the trailer dictionary (`/Encrypt 9 0 R`).
+ */
+export function pdfDocument(objects: string[], trailer = ''): Buffer {
+  let body = '%PDF-1.7\n%\xe2\xe3\xcf\xd3\n';
+  const offsets: number[] = [];
+  objects.forEach((o, i) => {
+    offsets.push(body.length);
+    body += `${i + 1} 0 obj\n${o}\nendobj\n`;
+  });
+  const xref = body.length;
+  body += `xref\n0 ${objects.length + 1}\n0000000000 65535 f \n`;
+  for (const off of offsets) body += `${String(off).padStart(10, '0')} 00000 n \n`;
+  body += `trailer\n<< /Size ${objects.length + 1} /Root 1 0 R ${trailer}>>\nstartxref\n${xref}\n%%EOF\n`;
+  return Buffer.from(body, 'latin1');
+}
+
+/** A stream object's body: `dictionary` entries, then `data` (latin1) with its /Length. */
+export function pdfStream(dictionary: string, data: Uint8Array | string): string {
+  const bytes = typeof data === 'string' ? Buffer.from(data, 'latin1') : Buffer.from(data);
+  return `<< ${dictionary} /Length ${bytes.length} >>\nstream\n${bytes.toString('latin1')}\nendstream`;
+}
+
+/**
+ * An object stream (ISO 32000-1 §7.5.7) holding `objects`, numbered from `firstNumber`: the
+ * number/offset pairs, then the objects. Deflated unless `filter` says otherwise (`''` for none);
+ * `dictionary` adds or overrides entries (`/Type /ObjStm` is left out when it starts with `-Type`).
+ */
+export function pdfObjectStream(
+  objects: string[],
+  options: {
+    firstNumber?: number;
+    filter?: string;
+    dictionary?: string;
+    data?: (plain: Buffer) => Uint8Array;
+  } = {},
+): string {
+  const { firstNumber = 100, filter = '/FlateDecode' } = options;
+  let offset = 0;
+  const pairs: string[] = [];
+  for (const [i, o] of objects.entries()) {
+    pairs.push(`${firstNumber + i} ${offset}`);
+    offset += Buffer.byteLength(o, 'latin1') + 1;
+  }
+  const header = `${pairs.join(' ')}\n`;
+  const plain = Buffer.from(header + objects.join('\n') + '\n', 'latin1');
+  const encoded = options.data ? options.data(plain) : filter === '/FlateDecode' ? deflateSync(plain) : plain;
+  const extra = options.dictionary ?? '';
+  const type = extra.startsWith('-Type') ? '' : '/Type /ObjStm ';
+  const filterEntry = filter ? `/Filter ${filter} ` : '';
+  return pdfStream(
+    `${type}/N ${objects.length} /First ${header.length} ${filterEntry}${extra.replace(/^-Type/, '')}`,
+    encoded,
+  );
+}
+
 /** The start of a Windows PE program: DOS header with `MZ`, stub, `PE\0\0` header. */
 export function windowsProgram(): Buffer {
   const b = Buffer.alloc(512);
