@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import type { App } from 'firebase-admin/app';
-import { getFirestore } from 'firebase-admin/firestore';
+import { FieldValue, getFirestore } from 'firebase-admin/firestore';
+import { getStorage } from 'firebase-admin/storage';
 import type { Browser, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { png, text, windowsProgram, zip } from '../../functions/src/intake/test-support/corpus.js';
@@ -140,7 +141,7 @@ describe('messages with the company', () => {
     await received.waitFor();
     expect(await received.locator('.meta strong').textContent()).toBe(member.username);
 
-    // Staff downloads the accepted image through the SDK with the staff token.
+    // Staff downloads the accepted image through the downloadFile function with the staff token.
     const photoRow = attachmentRow(received.getByRole('list', { name: 'Attached files' }), 'photo.png');
     await expectText(photoRow.getByRole('status'), 'Accepted');
     const [download] = await Promise.all([
@@ -277,5 +278,52 @@ describe('messages with the company', () => {
     const stored = await getFirestore(admin.app).collection(`threads/${member.uid}/messages`).get();
     expect(stored.size).toBe(10);
     await page.context().close();
+  });
+
+  it('staff see and save an attachment under the name the intake made, not the one the member wrote (issue 15 item 4)', async () => {
+    const [member, staff] = await Promise.all([createVerifiedMember(admin.app), createStaff(admin.app)]);
+    // What a member can do without the app: upload a text file named report.bat, then send a
+    // message that calls it "report.pdf" (the rules allow any name without control characters).
+    const uploadId = `crafted${Date.now()}abcdef`;
+    const path = `uploads/${member.uid}/${uploadId}/report.bat`;
+    await getStorage(admin.app)
+      .bucket()
+      .file(path)
+      .save(Buffer.from('Invoice 2026: total 42 EUR\n'), { contentType: 'text/plain', resumable: false });
+    const db = getFirestore(admin.app);
+    const batch = db.batch();
+    batch.set(db.doc(`threads/${member.uid}/messages/crafted`), {
+      author: 'member',
+      uid: member.uid,
+      text: 'Here is the invoice.',
+      attachments: [{ id: uploadId, name: 'report.pdf' }],
+      createdAt: FieldValue.serverTimestamp(),
+    });
+    batch.set(db.doc(`threads/${member.uid}`), {
+      lastMessageAt: FieldValue.serverTimestamp(),
+      lastAuthor: 'member',
+      lastMessageId: 'crafted',
+      windowStart: FieldValue.serverTimestamp(),
+      windowCount: 1,
+    });
+    await batch.commit();
+
+    const staffPage = await signInStaff(staff);
+    await staffPage.getByRole('button', { name: 'Staff inbox' }).click();
+    await staffPage.getByRole('button', { name: new RegExp(member.username) }).click();
+    const received = staffPage
+      .getByRole('list', { name: 'Messages' })
+      .getByRole('listitem')
+      .filter({ hasText: 'Here is the invoice.' });
+    const files = received.getByRole('list', { name: 'Attached files' });
+    const row = attachmentRow(files, 'report.bat.txt');
+    await expectText(row.getByRole('status'), 'Accepted');
+    expect(await files.textContent()).not.toContain('report.pdf');
+    const [download] = await Promise.all([
+      staffPage.waitForEvent('download'),
+      row.getByRole('button', { name: 'Download report.bat.txt' }).click(),
+    ]);
+    expect(download.suggestedFilename()).toBe('report.bat.txt');
+    await staffPage.context().close();
   });
 });
