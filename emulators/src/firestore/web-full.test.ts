@@ -131,4 +131,23 @@ describe('full SDK over gRPC', { timeout: 30_000 }, () => {
     );
     expect((await getDoc(doc(db, 'tx/c'))).get('n')).toBe(8);
   });
+
+  it('commits a transaction that reads a document it does not write (Write.verify, field 5, over gRPC)', async () => {
+    await setDoc(doc(db, 'tx/source'), { n: 7 });
+    await runTransaction(db, async (tx) => {
+      const s = await tx.get(doc(db, 'tx/source'));
+      tx.set(doc(db, 'tx/copy'), { n: s.get('n') as number });
+    });
+    expect((await getDoc(doc(db, 'tx/copy'))).get('n')).toBe(7);
+    // The verify carries the read's version: a change in between makes the SDK retry with new data.
+    let attempts = 0;
+    await runTransaction(db, async (tx) => {
+      attempts++;
+      const s = await tx.get(doc(db, 'tx/source'));
+      if (attempts === 1) await setDoc(doc(db, 'tx/source'), { n: 8 });
+      tx.set(doc(db, 'tx/copy'), { n: s.get('n') as number });
+    });
+    expect(attempts).toBe(2);
+    expect((await getDoc(doc(db, 'tx/copy'))).get('n')).toBe(8);
+  });
 });

@@ -32,8 +32,14 @@ interface PbType {
   fromObject(obj: Msg): object;
   encode(msg: object): { finish(): Uint8Array };
 }
+interface PbMessageType {
+  fields: Record<string, unknown>;
+  oneofs?: Record<string, { add(field: object): unknown }>;
+  add(field: object): unknown;
+}
 interface PbRoot {
   resolveAll(): PbRoot;
+  lookupType(name: string): PbMessageType;
   lookupService(name: string): {
     methodsArray: {
       name: string;
@@ -51,6 +57,20 @@ interface MethodShape extends MethodCodec {
 }
 
 /**
+ * The protos shipped in @google-cloud/firestore (which never sends it) lack `Write.verify`
+ * (google/firestore/v1/write.proto: `string verify = 5;` in `oneof operation`), which the full JS
+ * SDK sends for documents a transaction read but did not write. Without it protobufjs would skip
+ * the field as unknown and the write would look empty.
+ */
+function addWriteVerify(root: PbRoot, Field: new (name: string, id: number, type: string) => object): void {
+  const write = root.lookupType('google.firestore.v1.Write');
+  if (write.fields['verify']) return;
+  const field = new Field('verify', 5, 'string');
+  write.add(field);
+  write.oneofs?.['operation']?.add(field);
+}
+
+/**
  * Request decoders and response encoders for every method, straight from protobufjs and the
  * Firestore protos shipped in @google-cloud/firestore (@grpc/proto-loader's `fromJSON` would also
  * build reflection descriptors: ~90 ms and ~8 MiB that a server without reflection never reads).
@@ -61,9 +81,12 @@ export function loadFirestoreCodecs(): Map<string, MethodShape> {
   const require = createRequire(import.meta.url);
   const pb = require('protobufjs') as {
     Root: { fromJSON(json: unknown): PbRoot };
+    Field: new (name: string, id: number, type: string) => object;
   };
   const json: unknown = require('@google-cloud/firestore/build/protos/v1.json');
-  const service = pb.Root.fromJSON(json).resolveAll().lookupService('google.firestore.v1.Firestore');
+  const root = pb.Root.fromJSON(json);
+  addWriteVerify(root, pb.Field);
+  const service = root.resolveAll().lookupService('google.firestore.v1.Firestore');
   const out = new Map<string, MethodShape>();
   for (const m of service.methodsArray) {
     const req = m.resolvedRequestType!;
