@@ -14,7 +14,13 @@ export type Aggregation =
 
 export function parseAggregations(raw: unknown, _codec: Codec): Aggregation[] {
   if (!Array.isArray(raw) || raw.length === 0) throw invalid('At least one aggregation is required.');
-  if (raw.length > 5) throw invalid('At most 5 aggregations are allowed.');
+  // Production answers INVALID_ARGUMENT (firebase/flutterfire#12193) with a message that Google's
+  // SDK tests match by /maximum number of aggregations/; Google's emulator answers 500 UNKNOWN.
+  if (raw.length > 5) {
+    throw invalid(
+      `The query has ${raw.length} aggregations, more than the maximum number of aggregations (5).`,
+    );
+  }
   const aliases = new Set<string>();
   return raw.map((a, i) => {
     if (!isRecord(a)) throw invalid('Aggregation must be an object.');
@@ -49,7 +55,16 @@ function numberValue(n: number): Value {
 const INT64_MAX = 2n ** 63n - 1n;
 const INT64_MIN = -(2n ** 63n);
 
-export function aggregate(docs: StoredDoc[], aggs: Aggregation[]): Fields {
+/**
+ * Aggregates the query's documents. Every sum/avg field is an implicit existence filter for the
+ * whole request, count included (Google's emulator: count + sum(a) + avg(b) counts only documents
+ * that have both a and b, of any type), as the service answers from an index holding them all.
+ */
+export function aggregate(all: StoredDoc[], aggs: Aggregation[]): Fields {
+  const paths: string[][] = [];
+  for (const a of aggs) if (a.kind !== 'count') paths.push(a.path);
+  const docs =
+    paths.length === 0 ? all : all.filter((d) => paths.every((p) => getField(d.fields, p) !== undefined));
   const out: Fields = {};
   for (const a of aggs) {
     if (a.kind === 'count') {

@@ -14,7 +14,7 @@ import { checkDocument, checkList, type RulesContext } from './rules-gate.js';
 import { Store, type StoredDoc } from './store.js';
 import { Clock, timestampToDate } from './timestamps.js';
 import { TransactionManager, type Txn } from './transactions.js';
-import type { Fields, Value } from './values.js';
+import { type Fields, identicalFields, type Value } from './values.js';
 import { applyWrite, checkPrecondition, describeMask, type WriteOp } from './writes.js';
 
 export interface DocJson {
@@ -25,7 +25,8 @@ export interface DocJson {
 }
 
 export interface WriteResultJson {
-  updateTime: string;
+  /** Absent after a delete (write.proto WriteResult.update_time: "Not set after a delete."). */
+  updateTime?: string;
   transformResults: Value[];
 }
 
@@ -226,10 +227,14 @@ export class Database {
     // write: otherwise NOT_FOUND / ALREADY_EXISTS would tell a caller the rules deny whether a
     // document exists. The documentation is silent on the order; this is the safe reading.
     let failedPrecondition: unknown;
+    // What earlier writes of this batch did to each document, for the checks below.
+    const lastWrite = new Map<string, WriteOp['kind']>();
     for (const op of writes) {
       if (op.resource.db.project !== this.id.project || op.resource.db.database !== this.id.database) {
         throw invalid(`Document ${op.name} is not in database ${this.root}.`);
       }
+      checkSequence(op, lastWrite.get(op.path));
+      lastWrite.set(op.path, op.kind);
       let current = stateOf(op.path);
       try {
         checkPrecondition(op, current);
@@ -242,7 +247,11 @@ export class Database {
       const applied = applyWrite(op, current?.fields, commitTime);
       if (!before.has(op.path)) before.set(op.path, this.store.get(op.path));
       if (applied.fields !== undefined) overlay.set(op.path, applied.fields);
-      results.push({ updateTime: commitTime, transformResults: applied.transformResults });
+      results.push(
+        op.kind === 'delete'
+          ? { transformResults: applied.transformResults }
+          : { updateTime: commitTime, transformResults: applied.transformResults },
+      );
     }
     // Owner (admin) requests bypass rules without building any rules context.
     if (!caller.owner) {
@@ -280,10 +289,17 @@ export class Database {
     }
     if (failedPrecondition !== undefined) throw failedPrecondition;
     const changes: Change[] = [];
+    let unchanged: Map<string, string> | undefined;
     for (const [path, fields] of overlay) {
       const prev = before.get(path);
       if (fields === null) {
         if (this.store.delete(path)) changes.push({ path, doc: undefined });
+        continue;
+      }
+      // A write that leaves the document as it was keeps its updateTime (the service's no-op
+      // writes; the SDK's MutationResult: "No-op writes will not change the updateTime").
+      if (prev && identicalFields(prev.fields, fields)) {
+        (unchanged ??= new Map()).set(path, prev.updateTime);
         continue;
       }
       const doc: StoredDoc = {
@@ -296,6 +312,12 @@ export class Database {
       changes.push({ path, doc });
     }
     if (changes.length) this.listeners?.onChanges(this, changes, commitTime);
+    if (unchanged) {
+      for (let i = 0; i < writes.length; i++) {
+        const kept = unchanged.get(writes[i]!.path);
+        if (kept !== undefined && results[i]!.updateTime !== undefined) results[i]!.updateTime = kept;
+      }
+    }
     return { commitTime, writeResults: results };
   }
 
@@ -357,6 +379,30 @@ export class Database {
 
   dispose(): void {
     this.txns.dispose();
+  }
+}
+
+/**
+ * Writes to one document that one request may not combine, with Google's emulator's messages: a
+ * verify after any write or twice, any write after a verify, and a write that requires the document
+ * to exist (precondition `exists: true` or `updateTime`) right after its delete.
+ */
+function checkSequence(op: WriteOp, before: WriteOp['kind'] | undefined): void {
+  if (before === undefined) return;
+  if (op.kind === 'verify') {
+    throw invalid(
+      before === 'verify'
+        ? 'the same document cannot be verified more than once in a single request'
+        : 'the same document cannot be written and then verified in a single request',
+    );
+  }
+  if (before === 'verify')
+    throw invalid('the same document cannot be verified and then written in a single request');
+  const p = op.precondition;
+  if (before === 'delete' && p && (p.exists === true || p.updateTime !== undefined)) {
+    throw invalid(
+      `Cannot delete then ${op.kind === 'delete' ? 'delete' : 'update'} an entity in the same request.`,
+    );
   }
 }
 

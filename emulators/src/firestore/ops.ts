@@ -142,7 +142,7 @@ function parseWrites(raw: unknown, codec: Codec, db: Database): WriteOp[] {
 
 export interface CommitResponse {
   commitTime: string;
-  writeResults: { updateTime: string; transformResults: Value[] }[];
+  writeResults: { updateTime?: string; transformResults: Value[] }[];
 }
 
 export function commit(
@@ -160,7 +160,7 @@ export function commit(
 }
 
 export interface BatchWriteResponse {
-  writeResults: ({ updateTime: string; transformResults: Value[] } | Record<string, never>)[];
+  writeResults: ({ updateTime?: string; transformResults: Value[] } | Record<string, never>)[];
   status: { code: number; message: string }[];
 }
 

@@ -22,12 +22,29 @@ export function dbRoot(db: DatabaseId): string {
   return `projects/${db.project}/databases/${db.database}`;
 }
 
-export function validateSegment(s: string, what: string): void {
+const INT64_MIN = -(2n ** 63n);
+const INT64_MAX = 2n ** 63n - 1n;
+
+/**
+ * Ids matching `__.+__` are reserved, except that a document id may be a numeric id `__id<n>__`
+ * with n a non-zero 64-bit integer written without leading zeros. Messages as Google's emulator
+ * words them (it accepts `____` and `___`, rejects `_____`, `__id0__`, `__id007__`).
+ */
+function validateReserved(s: string, isCollection: boolean): void {
+  if (s.length <= 4 || !s.startsWith('__') || !s.endsWith('__')) return;
+  const kind = isCollection ? 'Collection id' : 'Resource id';
+  const m = isCollection ? null : /^__id(-?[1-9]\d*)__$/.exec(s);
+  if (!m) throw invalid(`${kind} "${s}" is invalid because it is reserved.`);
+  const n = BigInt(m[1]!);
+  if (n < INT64_MIN || n > INT64_MAX)
+    throw invalid(`${kind} "${s}" is invalid because it is not a 64 bit integer.`);
+}
+
+/** Validates one path segment: a collection id (`isCollection`) or a document id. */
+export function validateSegment(s: string, what: string, isCollection = false): void {
   if (s === '') throw invalid(`Invalid ${what}: empty path segment.`);
   if (s === '.' || s === '..') throw invalid(`Invalid ${what}: "${s}" is not allowed.`);
-  if (s.length > 2 && s.startsWith('__') && s.endsWith('__') && !/^__id-?\d+__$/.test(s)) {
-    throw invalid(`Invalid ${what}: "${s}" matches the reserved pattern __.*__.`);
-  }
+  validateReserved(s, isCollection);
   if (Buffer.byteLength(s, 'utf8') > 1500) throw invalid(`Invalid ${what}: segment longer than 1500 bytes.`);
 }
 
@@ -40,7 +57,7 @@ export function parseResource(name: unknown, requireDocuments = true): ResourceP
   if (requireDocuments && !name.includes('/documents')) throw invalid(`Invalid resource name: "${name}".`);
   const rest = m[3];
   const segments = rest === undefined || rest === '' ? [] : rest.split('/');
-  for (const s of segments) validateSegment(s, 'resource name');
+  for (let i = 0; i < segments.length; i++) validateSegment(segments[i]!, 'resource name', i % 2 === 0);
   if (segments.length > 100) throw invalid('Resource path has too many segments.');
   return { db: { project: m[1]!, database: m[2]! }, segments };
 }

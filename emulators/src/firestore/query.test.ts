@@ -65,8 +65,8 @@ function q(
     'array-contains-any': 'ARRAY_CONTAINS_ANY',
   };
   const filter = ([f, op, v]: Where) =>
-    op === 'is-nan'
-      ? { unaryFilter: { field: { fieldPath: f }, op: 'IS_NAN' } }
+    op === 'is-nan' || op === 'is-null'
+      ? { unaryFilter: { field: { fieldPath: f }, op: op === 'is-nan' ? 'IS_NAN' : 'IS_NULL' } }
       : { fieldFilter: { field: { fieldPath: f }, op: ops[op], value: toJson(v) } };
   const where = opts.or
     ? { compositeFilter: { op: 'OR', filters: opts.or.map(filter) } }
@@ -209,8 +209,8 @@ describe('equality index', () => {
       if (round % 20 === 0) {
         for (const v of values) {
           const viaIndex = q(db, 'idx', { where: [['k', '==', v]] });
-          // `in` is answered by a scan, `==` by the index.
-          const scan = q(db, 'idx', { where: [['k', 'in', [v]]] });
+          // `in` (and IS_NULL, since `in` never matches null) is answered by a scan, `==` by the index.
+          const scan = q(db, 'idx', { where: [v === null ? ['k', 'is-null', null] : ['k', 'in', [v]]] });
           expect(viaIndex).toEqual(scan);
         }
       }

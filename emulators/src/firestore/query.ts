@@ -5,7 +5,7 @@
  */
 import { type Codec, enumName, isRecord } from './codec.js';
 import { invalid } from './errors.js';
-import { parseFieldPath } from './paths.js';
+import { parseFieldPath, validateSegment } from './paths.js';
 import type { Store, StoredDoc } from './store.js';
 import {
   arrayContains,
@@ -179,6 +179,17 @@ function inequalityFields(f: Filter | undefined, out: Map<string, FieldRef>): vo
   else if (INEQUALITY.has(f.op)) out.set(f.field.text, f.field);
 }
 
+/** Whether an `==` or `in` filter on `__name__` appears anywhere in the filter. */
+function hasKeyEquality(f: Filter | undefined): boolean {
+  if (!f) return false;
+  if (f.kind === 'composite') return f.filters.some(hasKeyEquality);
+  return f.kind === 'field' && f.field.isName && (f.op === 'EQUAL' || f.op === 'IN');
+}
+
+function orderHas(orderBy: Order[], text: string): boolean {
+  return orderBy.some((o) => o.field.text === text);
+}
+
 export function parseQuery(parent: string, raw: unknown, codec: Codec): Query {
   if (!isRecord(raw)) throw invalid('structuredQuery must be an object.');
   const from = raw['from'];
@@ -189,6 +200,7 @@ export function parseQuery(parent: string, raw: unknown, codec: Codec): Query {
   if (typeof collectionId !== 'string' || collectionId === '' || collectionId.includes('/')) {
     throw invalid('Query requires a valid collectionId.');
   }
+  validateSegment(collectionId, 'collectionId', true);
   const allDescendants = from[0]['allDescendants'] === true;
   const filter =
     raw['where'] === undefined || raw['where'] === null ? undefined : parseFilter(raw['where'], codec, 0);
@@ -199,10 +211,24 @@ export function parseQuery(parent: string, raw: unknown, codec: Codec): Query {
     const dir = enumName(o['direction'], DIRECTIONS);
     return { field: fieldRef(o['field']), desc: dir === 'DESCENDING' };
   });
-  const seen = new Set(orderBy.map((o) => o.field.text));
-  if (seen.size !== orderBy.length) throw invalid('A field may appear in orderBy only once.');
   const ineq = new Map<string, FieldRef>();
   inequalityFields(filter, ineq);
+  // Checks and messages as Google's emulator orders and words them (issue 18).
+  if (ineq.size > 0 && !ineq.has('__name__') && hasKeyEquality(filter)) {
+    throw invalid(
+      'Equality on key is not allowed if there are other inequality fields and key does not appear in inequalities.',
+    );
+  }
+  const keyAt = orderBy.findIndex((o) => o.field.isName);
+  if (keyAt >= 0 && (keyAt < orderBy.length - 1 || [...ineq.keys()].some((k) => !orderHas(orderBy, k)))) {
+    throw invalid('order by clause cannot contain more fields after the key');
+  }
+  const seen = new Set<string>();
+  for (const o of orderBy) {
+    if (seen.has(o.field.text))
+      throw invalid(`order by clause cannot contain duplicate fields ${o.field.text}`);
+    seen.add(o.field.text);
+  }
   const lastDesc = orderBy.length > 0 ? orderBy[orderBy.length - 1]!.desc : false;
   for (const text of [...ineq.keys()].sort()) {
     if (!seen.has(text)) {
@@ -255,13 +281,14 @@ function matchesField(v: Value | undefined, op: FieldOp, target: Value): boolean
       return !('nullValue' in v) && !valuesEqual(v, target) && !(isNaNValue(v) && isNaNValue(target));
     case 'ARRAY_CONTAINS':
       return 'arrayValue' in v && arrayContains(v.arrayValue.values, target);
+    // `in` and `array-contains-any` never match null, even when the list holds null (like NaN).
     case 'ARRAY_CONTAINS_ANY': {
       if (!('arrayValue' in v) || !('arrayValue' in target)) return false;
       const want = target.arrayValue.values ?? [];
-      return (v.arrayValue.values ?? []).some((x) => arrayContains(want, x));
+      return (v.arrayValue.values ?? []).some((x) => !('nullValue' in x) && arrayContains(want, x));
     }
     case 'IN':
-      return 'arrayValue' in target && arrayContains(target.arrayValue.values, v);
+      return !('nullValue' in v) && 'arrayValue' in target && arrayContains(target.arrayValue.values, v);
     case 'NOT_IN': {
       if (!('arrayValue' in target)) return false;
       const list = target.arrayValue.values ?? [];

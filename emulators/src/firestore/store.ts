@@ -3,7 +3,7 @@
  * over one map and a collection-group scan only visits collections with that id. Each collection
  * keeps its ids sorted lazily (re-sorted only after an insert or delete, not on updates).
  */
-import { compareUtf8, type Fields, indexKey } from './values.js';
+import { compareSegments, compareUtf8, type Fields, indexKey } from './values.js';
 
 export interface StoredDoc {
   /** Path below `documents/`, e.g. `users/u1`. */
@@ -59,7 +59,7 @@ export class Collection {
   /** Documents in name order. The array is shared: callers must not mutate it. */
   ordered(): StoredDoc[] {
     if (!this.sorted) {
-      const ids = [...this.docs.keys()].sort(compareUtf8);
+      const ids = [...this.docs.keys()].sort(compareSegments);
       this.sorted = ids.map((id) => this.docs.get(id)!);
     }
     return this.sorted;
@@ -73,7 +73,7 @@ export class Collection {
     let hi = this.sorted.length - 1;
     while (lo <= hi) {
       const mid = (lo + hi) >> 1;
-      const c = compareUtf8(lastSegment(this.sorted[mid]!.path), id);
+      const c = compareSegments(lastSegment(this.sorted[mid]!.path), id);
       if (c === 0) {
         this.sorted[mid] = doc;
         return;

@@ -93,6 +93,30 @@ function compareNumbers(a: Value, b: Value): number {
   return cmp(x, y);
 }
 
+const NUMERIC_ID = /^__id(-?\d+)__$/;
+
+/** The integer of a numeric id (`__id<n>__`), if the segment is one. */
+function numericId(s: string): bigint | undefined {
+  // Cheap test first: almost no id starts with `__id`.
+  if (s.charCodeAt(0) !== 95 || !s.startsWith('__id')) return undefined;
+  const m = NUMERIC_ID.exec(s);
+  return m ? BigInt(m[1]!) : undefined;
+}
+
+/**
+ * Compares two path segments (document or collection ids). Ids of the form `__id<integer>__` are
+ * numeric ids: they sort before every other id, by their integer (the service's order; the SDK's
+ * BasePath.compareSegments, firebase-js-sdk src/model/path.ts, mirrors it).
+ */
+export function compareSegments(a: string, b: string): number {
+  const x = numericId(a);
+  const y = numericId(b);
+  if (x === undefined && y === undefined) return compareUtf8(a, b);
+  if (x === undefined) return 1;
+  if (y === undefined) return -1;
+  return x < y ? -1 : x > y ? 1 : 0;
+}
+
 /** Compares two document or reference names segment by segment. */
 export function compareNames(a: string, b: string): number {
   if (a === b) return 0;
@@ -100,7 +124,7 @@ export function compareNames(a: string, b: string): number {
   const bs = b.split('/');
   const n = Math.min(as.length, bs.length);
   for (let i = 0; i < n; i++) {
-    const c = compareUtf8(as[i]!, bs[i]!);
+    const c = compareSegments(as[i]!, bs[i]!);
     if (c !== 0) return c;
   }
   return cmp(as.length, bs.length);
@@ -290,4 +314,45 @@ export function indexKey(v: Value): string | undefined {
   if ('timestampValue' in v) return `t:${v.timestampValue}`;
   if ('referenceValue' in v) return `r:${v.referenceValue}`;
   return undefined;
+}
+
+/**
+ * Whether two documents' fields are the same data, types included (1 and 1.0 differ; NaN equals
+ * NaN): the test for a write that changes nothing.
+ */
+export function identicalFields(a: Fields, b: Fields): boolean {
+  if (a === b) return true;
+  let n = 0;
+  for (const k in a) {
+    const y = b[k];
+    if (y === undefined || !identicalValues(a[k]!, y)) return false;
+    n++;
+  }
+  for (const _ in b) n--;
+  return n === 0;
+}
+
+function identicalValues(a: Value, b: Value): boolean {
+  if (a === b) return true;
+  if ('mapValue' in a)
+    return 'mapValue' in b && identicalFields(a.mapValue.fields ?? {}, b.mapValue.fields ?? {});
+  if ('arrayValue' in a) {
+    if (!('arrayValue' in b)) return false;
+    const x = a.arrayValue.values ?? [];
+    const y = b.arrayValue.values ?? [];
+    return x.length === y.length && x.every((v, i) => identicalValues(v, y[i]!));
+  }
+  if ('geoPointValue' in a) {
+    return (
+      'geoPointValue' in b &&
+      a.geoPointValue.latitude === b.geoPointValue.latitude &&
+      a.geoPointValue.longitude === b.geoPointValue.longitude
+    );
+  }
+  if ('doubleValue' in a) {
+    if (!('doubleValue' in b)) return false;
+    return isNaNValue(a) ? isNaNValue(b) : Object.is(a.doubleValue, b.doubleValue);
+  }
+  const k = Object.keys(a)[0]!;
+  return k in b && (a as Record<string, unknown>)[k] === (b as Record<string, unknown>)[k];
 }

@@ -18,6 +18,7 @@ import {
   type Fields,
   fieldsSize,
   getField,
+  isNaNValue,
   nameSize,
   NULL,
   setField,
@@ -150,7 +151,11 @@ export function parseWrite(raw: unknown, codec: Codec): WriteOp {
     if (transforms.length) throw invalid('A delete cannot have transforms.');
     return { kind: 'delete', ...docOp(raw['delete']), transforms, precondition };
   }
-  if (present('verify')) return { kind: 'verify', ...docOp(raw['verify']), transforms, precondition };
+  if (present('verify')) {
+    // Google's emulator: "a verify must contain a precondition".
+    if (!precondition) throw invalid('a verify must contain a precondition');
+    return { kind: 'verify', ...docOp(raw['verify']), transforms, precondition };
+  }
   if (present('transform')) {
     // Legacy DocumentTransform write: transforms only, the document must exist? No: it upserts.
     const t = raw['transform'];
@@ -227,7 +232,9 @@ function applyTransform(
       break;
     case 'maximum':
     case 'minimum': {
-      if (!isNumber(cur)) next = t.value!;
+      // write.proto: "The maximum [minimum] of any numeric value x and NaN is NaN."
+      if (!isNumber(cur) || isNaNValue(t.value!)) next = t.value!;
+      else if (isNaNValue(cur)) next = cur;
       else {
         const c = compareValues(t.value!, cur);
         next = (t.kind === 'maximum' ? c > 0 : c < 0) ? t.value! : cur;

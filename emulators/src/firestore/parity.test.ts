@@ -1,0 +1,378 @@
+/**
+ * Answers that must match Google's Firestore emulator (issue 18), over REST. Each test names where
+ * the expected answer comes from: Google's emulator (gcloud's cloud_firestore_emulator, asked the
+ * same request over REST), google/firestore/v1 proto comments, or production where the two differ.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { FirestoreEmulatorHandle } from './index.js';
+import { allowAll, docsUrl, rest, startTestEmulator } from './test-support/clients.js';
+
+const OWNER = { authorization: 'Bearer owner' };
+const ROOT = 'projects/demo-parity/databases/(default)/documents';
+
+let h: FirestoreEmulatorHandle;
+
+beforeAll(async () => {
+  h = await startTestEmulator({ projectId: 'demo-parity', rulesCompiler: allowAll, rules: 'allow all' });
+});
+
+afterAll(async () => {
+  await h.stop();
+});
+
+type Json = Record<string, unknown>;
+const int = (n: number | string) => ({ integerValue: String(n) });
+const NULL = { nullValue: null };
+const NAN = { doubleValue: 'NaN' };
+const arr = (...values: unknown[]) => ({ arrayValue: { values } });
+const ref = (path: string) => ({ referenceValue: `${ROOT}/${path}` });
+
+function set(path: string, fields: Json = {}, extra: Json = {}): Json {
+  return { update: { name: `${ROOT}/${path}`, fields }, ...extra };
+}
+
+async function commit(writes: Json[]): Promise<{ status: number; json: unknown }> {
+  return rest(`${docsUrl(h)}:commit`, { writes }, OWNER);
+}
+
+async function query(structuredQuery: Json, parent = ''): Promise<{ status: number; json: unknown }> {
+  return rest(`${docsUrl(h)}${parent}:runQuery`, { structuredQuery }, OWNER);
+}
+
+async function ids(structuredQuery: Json): Promise<string[]> {
+  const r = await query(structuredQuery);
+  expect(r.status).toBe(200);
+  return (r.json as { document?: { name: string } }[])
+    .filter((x) => x.document)
+    .map((x) => x.document!.name.slice(x.document!.name.lastIndexOf('/') + 1));
+}
+
+async function aggregate(
+  structuredQuery: Json,
+  aggregations: Json[],
+): Promise<{ status: number; json: unknown }> {
+  return rest(
+    `${docsUrl(h)}:runAggregationQuery`,
+    { structuredAggregationQuery: { structuredQuery, aggregations } },
+    OWNER,
+  );
+}
+
+function invalid(message: string) {
+  return { error: { code: 400, status: 'INVALID_ARGUMENT', message } };
+}
+
+const field = (fieldPath: string, op: string, value: unknown) => ({
+  fieldFilter: { field: { fieldPath }, op, value },
+});
+const and = (...filters: unknown[]) => ({ compositeFilter: { op: 'AND', filters } });
+const order = (fieldPath: string) => ({ field: { fieldPath } });
+
+describe('one commit that touches a document twice', () => {
+  it("rejects a write that needs the document right after its delete (Google's emulator: 'Cannot delete then update an entity in the same request.')", async () => {
+    await commit([set('twice/x', { n: int(1) })]);
+    const exists = { currentDocument: { exists: true } };
+    const r1 = await commit([{ delete: `${ROOT}/twice/x` }, set('twice/x', { n: int(2) }, exists)]);
+    expect(r1).toMatchObject({
+      status: 400,
+      json: invalid('Cannot delete then update an entity in the same request.'),
+    });
+    const r2 = await commit([
+      { delete: `${ROOT}/twice/x` },
+      set('twice/x', { n: int(2) }, { currentDocument: { updateTime: '2020-01-01T00:00:00Z' } }),
+    ]);
+    expect(r2).toMatchObject({
+      status: 400,
+      json: invalid('Cannot delete then update an entity in the same request.'),
+    });
+    const r3 = await commit([{ delete: `${ROOT}/twice/x` }, { delete: `${ROOT}/twice/x`, ...exists }]);
+    expect(r3).toMatchObject({
+      status: 400,
+      json: invalid('Cannot delete then delete an entity in the same request.'),
+    });
+    // Nothing was applied.
+    expect(
+      (await rest(`${docsUrl(h)}:batchGet`, { documents: [`${ROOT}/twice/x`] }, OWNER)).json,
+    ).toMatchObject([{ found: { fields: { n: int(1) } } }]);
+    // A set, a create or a plain delete after a delete is fine, and so is an update after set.
+    expect((await commit([{ delete: `${ROOT}/twice/x` }, set('twice/x', { n: int(3) })])).status).toBe(200);
+    expect(
+      (
+        await commit([
+          { delete: `${ROOT}/twice/x` },
+          set('twice/x', {}, { currentDocument: { exists: false } }),
+        ])
+      ).status,
+    ).toBe(200);
+    expect((await commit([{ delete: `${ROOT}/twice/x` }, { delete: `${ROOT}/twice/x` }])).status).toBe(200);
+    expect(
+      (await commit([{ delete: `${ROOT}/twice/x` }, set('twice/x'), set('twice/x', { n: int(4) }, exists)]))
+        .status,
+    ).toBe(200);
+  });
+
+  it("rejects a verify beside another write of the document, or without a precondition (Google's emulator's messages)", async () => {
+    await commit([set('twice/v', { n: int(1) })]);
+    const verify = { verify: `${ROOT}/twice/v`, currentDocument: { exists: true } };
+    expect(await commit([set('twice/v'), verify])).toMatchObject({
+      json: invalid('the same document cannot be written and then verified in a single request'),
+    });
+    expect(await commit([verify, set('twice/v')])).toMatchObject({
+      json: invalid('the same document cannot be verified and then written in a single request'),
+    });
+    expect(await commit([verify, verify])).toMatchObject({
+      json: invalid('the same document cannot be verified more than once in a single request'),
+    });
+    expect(await commit([{ verify: `${ROOT}/twice/v` }])).toMatchObject({
+      json: invalid('a verify must contain a precondition'),
+    });
+    expect((await commit([verify])).status).toBe(200);
+  });
+});
+
+describe('write results', () => {
+  it("keeps the updateTime of a write that changes nothing, even after other writes in its commit (Google's emulator; the SDK's MutationResult: no-op writes keep the updateTime)", async () => {
+    const first = await commit([set('noop/x', { n: int(1) })]);
+    const t0 = (first.json as { commitTime: string }).commitTime;
+    const same = await commit([set('noop/x', { n: int(1) })]);
+    expect(same.json).toMatchObject({ writeResults: [{ updateTime: t0 }] });
+    expect((same.json as { commitTime: string }).commitTime).not.toBe(t0);
+    const roundTrip = await commit([set('noop/x', { n: int(2) }), set('noop/x', { n: int(1) })]);
+    expect(roundTrip.json).toMatchObject({ writeResults: [{ updateTime: t0 }, { updateTime: t0 }] });
+    const got = await rest(`${docsUrl(h)}:batchGet`, { documents: [`${ROOT}/noop/x`] }, OWNER);
+    expect(got.json).toMatchObject([{ found: { updateTime: t0 } }]);
+    // 1.0 is not 1: the type changed, so the document did.
+    const dbl = await commit([set('noop/x', { n: { doubleValue: 1 } })]);
+    expect((dbl.json as { writeResults: { updateTime: string }[] }).writeResults[0]!.updateTime).not.toBe(t0);
+  });
+
+  it("gives a delete no updateTime (write.proto WriteResult.update_time: 'Not set after a delete.'; Google's emulator)", async () => {
+    await commit([set('noop/d', { n: int(1) })]);
+    const r = await commit([{ delete: `${ROOT}/noop/d` }]);
+    expect(r.status).toBe(200);
+    expect((r.json as { writeResults: Json[] }).writeResults[0]).not.toHaveProperty('updateTime');
+  });
+});
+
+describe('numeric document ids', () => {
+  it("sorts __id<n>__ ids before all others, by their 64-bit integer (Google's emulator's order)", async () => {
+    const list = [
+      'A',
+      'a',
+      '7',
+      '12',
+      '__id7__',
+      '__id12__',
+      '__id-2__',
+      '__id9223372036854775807__',
+      '__id-9223372036854775808__',
+      '__id',
+      '__id1_',
+    ];
+    expect((await commit(list.map((id) => set(`num/${id}`, { a: int(1) })))).status).toBe(200);
+    const byName = { from: [{ collectionId: 'num' }], orderBy: [order('__name__')] };
+    const expected = [
+      '__id-9223372036854775808__',
+      '__id-2__',
+      '__id7__',
+      '__id12__',
+      '__id9223372036854775807__',
+      '12',
+      '7',
+      'A',
+      '__id',
+      '__id1_',
+      'a',
+    ];
+    expect(await ids(byName)).toEqual(expected);
+    expect(await ids({ from: [{ collectionId: 'num' }] })).toEqual(expected);
+    expect(
+      await ids({ ...byName, orderBy: [{ field: { fieldPath: '__name__' }, direction: 'DESCENDING' }] }),
+    ).toEqual([...expected].reverse());
+    expect(await ids({ ...byName, where: field('__name__', 'GREATER_THAN', ref('num/__id7__')) })).toEqual(
+      expected.slice(3),
+    );
+    expect(await ids({ ...byName, startAt: { values: [ref('num/__id12__')], before: false } })).toEqual(
+      expected.slice(4),
+    );
+  });
+
+  it("accepts only canonical non-zero 64-bit numeric ids (Google's emulator's messages)", async () => {
+    for (const id of ['__id0__', '__id007__', '__id-0__', '__idabc__', '__id 1__', '_____']) {
+      expect(await commit([set(`num/${id}`)])).toMatchObject({
+        json: invalid(`Resource id "${id}" is invalid because it is reserved.`),
+      });
+    }
+    expect(await commit([set('num/__id9223372036854775808__')])).toMatchObject({
+      json: invalid('Resource id "__id9223372036854775808__" is invalid because it is not a 64 bit integer.'),
+    });
+    expect(await commit([set('__id5__/d')])).toMatchObject({
+      json: invalid('Collection id "__id5__" is invalid because it is reserved.'),
+    });
+    for (const id of ['____', '___']) expect((await commit([set(`num/${id}`)])).status).toBe(200);
+  });
+});
+
+describe('null in disjunctions', () => {
+  it("never matches null with in or array-contains-any, even when the list holds null (Google's emulator)", async () => {
+    await commit([
+      set('nul/n', { z: NULL, arr: arr(NULL) }),
+      set('nul/one', { z: int(1), arr: arr(int(1), NULL) }),
+      set('nul/nan', { z: NAN, arr: arr(NAN) }),
+    ]);
+    const from = [{ collectionId: 'nul' }];
+    expect(await ids({ from, where: field('z', 'IN', arr(NULL)) })).toEqual([]);
+    expect(await ids({ from, where: field('z', 'IN', arr(NULL, int(1))) })).toEqual(['one']);
+    expect(await ids({ from, where: field('arr', 'ARRAY_CONTAINS_ANY', arr(NULL)) })).toEqual([]);
+    expect(await ids({ from, where: field('arr', 'ARRAY_CONTAINS_ANY', arr(NULL, int(1))) })).toEqual([
+      'one',
+    ]);
+    expect(await ids({ from, where: { unaryFilter: { field: { fieldPath: 'z' }, op: 'IS_NULL' } } })).toEqual(
+      ['n'],
+    );
+  });
+});
+
+describe('query validation', () => {
+  const from = [{ collectionId: 'v' }];
+  const keyLast = invalid('order by clause cannot contain more fields after the key');
+  const keyEq = invalid(
+    'Equality on key is not allowed if there are other inequality fields and key does not appear in inequalities.',
+  );
+
+  it("rejects an orderBy on the key before other order fields, explicit or implied by inequalities (Google's emulator's message)", async () => {
+    expect(
+      await query({ from, where: field('key', 'NOT_EQUAL', int(42)), orderBy: [order('__name__')] }),
+    ).toMatchObject({ json: keyLast });
+    expect(
+      await query({
+        from,
+        where: and(field('a', 'GREATER_THAN', int(1)), field('b', 'LESS_THAN', int(1))),
+        orderBy: [order('__name__')],
+      }),
+    ).toMatchObject({ json: keyLast });
+    expect(await query({ from, orderBy: [order('__name__'), order('x')] })).toMatchObject({ json: keyLast });
+    expect(await query({ from, orderBy: [order('a'), order('a')] })).toMatchObject({
+      json: invalid('order by clause cannot contain duplicate fields a'),
+    });
+    // The key last, or an inequality on the key itself, is fine.
+    const ok = [
+      { from, where: field('__name__', 'GREATER_THAN', ref('v/a')), orderBy: [order('__name__')] },
+      { from, where: field('key', 'GREATER_THAN', int(1)), orderBy: [order('key'), order('__name__')] },
+    ];
+    for (const q of ok) expect((await query(q)).status).toBe(200);
+  });
+
+  it("rejects key equality beside inequalities on other fields (Google's emulator's message)", async () => {
+    const eq = field('__name__', 'EQUAL', ref('v/doc1'));
+    expect(await query({ from, where: and(field('key', 'NOT_EQUAL', int(42)), eq) })).toMatchObject({
+      json: keyEq,
+    });
+    expect(
+      await query({
+        from,
+        where: and(field('key', 'NOT_EQUAL', int(42)), field('__name__', 'IN', arr(ref('v/doc1')))),
+      }),
+    ).toMatchObject({ json: keyEq });
+    expect(
+      await query({
+        from,
+        where: and({ unaryFilter: { field: { fieldPath: 'key' }, op: 'IS_NOT_NULL' } }, eq),
+      }),
+    ).toMatchObject({ json: keyEq });
+    // Checked before the orderBy rule.
+    expect(
+      await query({ from, where: and(field('key', 'NOT_EQUAL', int(42)), eq), orderBy: [order('__name__')] }),
+    ).toMatchObject({ json: keyEq });
+    const ok = [
+      { from, where: and(field('key', 'EQUAL', int(42)), eq) },
+      {
+        from,
+        where: and(field('key', 'NOT_EQUAL', int(42)), eq, field('__name__', 'GREATER_THAN', ref('v/a'))),
+      },
+    ];
+    for (const q of ok) expect((await query(q)).status).toBe(200);
+  });
+
+  it("rejects a reserved collection id in a query's from or parent (Google's emulator: 'Collection id \"__badpath__\" is invalid because it is reserved.')", async () => {
+    const msg = invalid('Collection id "__badpath__" is invalid because it is reserved.');
+    expect(await query({ from: [{ collectionId: '__badpath__' }] })).toMatchObject({
+      status: 400,
+      json: msg,
+    });
+    expect(await query({ from: [{ collectionId: '__badpath__', allDescendants: true }] })).toMatchObject({
+      json: msg,
+    });
+    expect(
+      await aggregate({ from: [{ collectionId: '__badpath__' }] }, [{ alias: 'c', count: {} }]),
+    ).toMatchObject({
+      json: msg,
+    });
+    expect(await query({ from: [{ collectionId: 'c' }] }, '/__badpath__/d')).toMatchObject({ json: msg });
+    expect((await query({ from: [{ collectionId: '__' }] })).status).toBe(200);
+  });
+});
+
+describe('aggregations', () => {
+  it("counts only documents that have every sum/avg field, of any type (Google's emulator: count 2, sum 1, avg 5.5)", async () => {
+    await commit([
+      set('agg/1', { a: int(1), b: int(10) }),
+      set('agg/2', { a: int(2) }),
+      set('agg/3', { b: int(30) }),
+      set('agg/4', { c: int(1) }),
+      set('agg/5', { a: { stringValue: 'x' }, b: int(1) }),
+    ]);
+    const from = { from: [{ collectionId: 'agg' }] };
+    const sum = (f: string, alias: string) => ({ alias, sum: { field: { fieldPath: f } } });
+    const avg = (f: string, alias: string) => ({ alias, avg: { field: { fieldPath: f } } });
+    const result = async (aggs: Json[]) =>
+      ((await aggregate(from, aggs)).json as { result: { aggregateFields: Json } }[])[0]!.result
+        .aggregateFields;
+    expect(await result([{ alias: 'c', count: {} }, sum('a', 's'), avg('b', 'v')])).toEqual({
+      c: int(2),
+      s: int(1),
+      v: { doubleValue: 5.5 },
+    });
+    expect(await result([{ alias: 'c', count: {} }, sum('a', 's')])).toEqual({ c: int(3), s: int(3) });
+    expect(await result([{ alias: 'c', count: {} }])).toEqual({ c: int(5) });
+    expect(await result([{ alias: 'c', count: { upTo: 1 } }, sum('a', 's')])).toEqual({
+      c: int(1),
+      s: int(3),
+    });
+  });
+
+  it("rejects more than 5 aggregations with INVALID_ARGUMENT naming the maximum number of aggregations (production: invalid-argument, firebase/flutterfire#12193; Google's emulator answers 500 UNKNOWN, production wins)", async () => {
+    const six = ['a', 'b', 'c', 'd', 'e', 'f'].map((alias) => ({ alias, count: {} }));
+    const r = await aggregate({ from: [{ collectionId: 'agg' }] }, six);
+    expect(r).toMatchObject({ status: 400, json: { error: { status: 'INVALID_ARGUMENT' } } });
+    expect((r.json as { error: { message: string } }).error.message).toMatch(
+      /maximum number of aggregations/,
+    );
+  });
+});
+
+describe('numeric transforms', () => {
+  it("maximum and minimum with NaN on either side give NaN (write.proto; Google's emulator)", async () => {
+    const name = `${ROOT}/nan/x`;
+    for (const kind of ['maximum', 'minimum']) {
+      for (const [current, operand] of [
+        [NAN, int(5)],
+        [int(5), NAN],
+      ]) {
+        await commit([set('nan/x', { n: current })]);
+        const r = await commit([
+          { transform: { document: name, fieldTransforms: [{ fieldPath: 'n', [kind]: operand }] } },
+        ]);
+        expect(r.json).toMatchObject({ writeResults: [{ transformResults: [NAN] }] });
+        const got = await rest(`${docsUrl(h)}:batchGet`, { documents: [name] }, OWNER);
+        expect(got.json).toMatchObject([{ found: { fields: { n: NAN } } }]);
+      }
+    }
+    // Equal operands keep the stored value and its type (write.proto).
+    await commit([set('nan/x', { n: int(3) })]);
+    const r = await commit([
+      { transform: { document: name, fieldTransforms: [{ fieldPath: 'n', maximum: { doubleValue: 3 } }] } },
+    ]);
+    expect(r.json).toMatchObject({ writeResults: [{ transformResults: [int(3)] }] });
+  });
+});
