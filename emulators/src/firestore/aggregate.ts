@@ -56,15 +56,11 @@ const INT64_MAX = 2n ** 63n - 1n;
 const INT64_MIN = -(2n ** 63n);
 
 /**
- * Aggregates the query's documents. Every sum/avg field is an implicit existence filter for the
- * whole request, count included (Google's emulator: count + sum(a) + avg(b) counts only documents
- * that have both a and b, of any type), as the service answers from an index holding them all.
+ * Aggregates the query's documents. The query already holds only documents that have every
+ * sum/avg field (of any type), count included: ops.ts adds those fields to its order, as Google's
+ * emulator does (count + sum(a) + avg(b) counts only documents with both a and b).
  */
-export function aggregate(all: StoredDoc[], aggs: Aggregation[]): Fields {
-  const paths: string[][] = [];
-  for (const a of aggs) if (a.kind !== 'count') paths.push(a.path);
-  const docs =
-    paths.length === 0 ? all : all.filter((d) => paths.every((p) => getField(d.fields, p) !== undefined));
+export function aggregate(docs: StoredDoc[], aggs: Aggregation[]): Fields {
   const out: Fields = {};
   for (const a of aggs) {
     if (a.kind === 'count') {

@@ -228,13 +228,16 @@ export class Database {
     // document exists. The documentation is silent on the order; this is the safe reading.
     let failedPrecondition: unknown;
     // What earlier writes of this batch did to each document, for the checks below.
-    const lastWrite = new Map<string, WriteOp['kind']>();
+    // Checked for the whole batch before any precondition, as Google's emulator does.
+    const lastWrite = new Map<string, WriteVerb>();
+    for (const op of writes) {
+      checkSequence(op, lastWrite.get(op.path));
+      lastWrite.set(op.path, verbOf(op));
+    }
     for (const op of writes) {
       if (op.resource.db.project !== this.id.project || op.resource.db.database !== this.id.database) {
         throw invalid(`Document ${op.name} is not in database ${this.root}.`);
       }
-      checkSequence(op, lastWrite.get(op.path));
-      lastWrite.set(op.path, op.kind);
       let current = stateOf(op.path);
       try {
         checkPrecondition(op, current);
@@ -312,10 +315,16 @@ export class Database {
       changes.push({ path, doc });
     }
     if (changes.length) this.listeners?.onChanges(this, changes, commitTime);
-    if (unchanged) {
+    // Results speak of the document as the commit leaves it: its kept updateTime after a no-op,
+    // none when a later write of the batch deleted it (Google's emulator).
+    if (unchanged || lastWrite.size < writes.length) {
       for (let i = 0; i < writes.length; i++) {
-        const kept = unchanged.get(writes[i]!.path);
-        if (kept !== undefined && results[i]!.updateTime !== undefined) results[i]!.updateTime = kept;
+        const r = results[i]!;
+        if (r.updateTime === undefined) continue;
+        const path = writes[i]!.path;
+        const kept = unchanged?.get(path);
+        if (kept !== undefined) r.updateTime = kept;
+        else if (overlay.get(path) === null) delete r.updateTime;
       }
     }
     return { commitTime, writeResults: results };
@@ -382,12 +391,22 @@ export class Database {
   }
 }
 
+type WriteVerb = 'verify' | 'delete' | 'update' | 'insert' | 'upsert';
+
+function verbOf(op: WriteOp): WriteVerb {
+  if (op.kind !== 'update') return op.kind;
+  const p = op.precondition;
+  if (p?.exists === false) return 'insert';
+  return p?.exists === true || p?.updateTime !== undefined ? 'update' : 'upsert';
+}
+
 /**
  * Writes to one document that one request may not combine, with Google's emulator's messages: a
- * verify after any write or twice, any write after a verify, and a write that requires the document
- * to exist (precondition `exists: true` or `updateTime`) right after its delete.
+ * verify after any write or twice, any write after a verify, a write that requires the document to
+ * exist (`exists: true` or `updateTime`) right after its delete, and a write that requires it to
+ * be absent (`exists: false`) right after a write that left it in place.
  */
-function checkSequence(op: WriteOp, before: WriteOp['kind'] | undefined): void {
+function checkSequence(op: WriteOp, before: WriteVerb | undefined): void {
   if (before === undefined) return;
   if (op.kind === 'verify') {
     throw invalid(
@@ -402,6 +421,11 @@ function checkSequence(op: WriteOp, before: WriteOp['kind'] | undefined): void {
   if (before === 'delete' && p && (p.exists === true || p.updateTime !== undefined)) {
     throw invalid(
       `Cannot delete then ${op.kind === 'delete' ? 'delete' : 'update'} an entity in the same request.`,
+    );
+  }
+  if (before !== 'delete' && p?.exists === false) {
+    throw invalid(
+      `Cannot ${before} then ${op.kind === 'delete' ? 'delete' : 'insert'} an entity in the same request.`,
     );
   }
 }

@@ -9,7 +9,14 @@ import { type Codec, isRecord } from './codec.js';
 import { type BatchGetItem, type Database, type DocJson, parentPath, type TxnSelector } from './database.js';
 import type { FirestoreEmulatorCore } from './emulator.js';
 import { invalid, toFirestoreError } from './errors.js';
-import { type DatabaseId, documentName, parseDocumentName, parseFieldPath, parseResource } from './paths.js';
+import {
+  type DatabaseId,
+  documentName,
+  formatFieldPath,
+  parseDocumentName,
+  parseFieldPath,
+  parseResource,
+} from './paths.js';
 import { type FieldRef, parseQuery } from './query.js';
 import type { Fields, Value } from './values.js';
 import { parseWrite, type WriteOp } from './writes.js';
@@ -122,8 +129,11 @@ export async function runAggregationQuery(
   const db = core.db(p.db);
   const saq = req['structuredAggregationQuery'];
   if (!isRecord(saq)) throw invalid('structuredAggregationQuery is required.');
-  const q = parseQuery(p.path, saq['structuredQuery'], codec);
   const aggs: Aggregation[] = parseAggregations(saq['aggregations'], codec);
+  const fields = aggs.flatMap((a) =>
+    a.kind === 'count' ? [] : [{ path: a.path, text: formatFieldPath(a.path), isName: false }],
+  );
+  const q = parseQuery(p.path, saq['structuredQuery'], codec, fields);
   const res = await db.runAggregation(caller, q, aggs, txnSelector(req));
   const r: AggregationResponse = { result: { aggregateFields: res.items }, readTime: res.readTime };
   if (res.transaction) r.transaction = res.transaction;

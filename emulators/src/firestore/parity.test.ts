@@ -111,6 +111,34 @@ describe('one commit that touches a document twice', () => {
     ).toBe(200);
   });
 
+  it("rejects a write that needs the document absent right after a write that left it (Google's emulator: 'Cannot upsert then insert an entity in the same request.')", async () => {
+    const create = { currentDocument: { exists: false } };
+    const cases: [Json[], string][] = [
+      [
+        [set('twice/i'), set('twice/i', {}, create)],
+        'Cannot upsert then insert an entity in the same request.',
+      ],
+      [
+        [set('twice/i', {}, { currentDocument: { exists: true } }), set('twice/i', {}, create)],
+        'Cannot update then insert an entity in the same request.',
+      ],
+      [
+        [set('twice/i', {}, create), set('twice/i', {}, create)],
+        'Cannot insert then insert an entity in the same request.',
+      ],
+      [
+        [set('twice/i'), { delete: `${ROOT}/twice/i`, ...create }],
+        'Cannot upsert then delete an entity in the same request.',
+      ],
+    ];
+    for (const [writes, message] of cases)
+      expect(await commit(writes)).toMatchObject({ json: invalid(message) });
+    expect(
+      (await commit([set('twice/i'), { delete: `${ROOT}/twice/i`, currentDocument: { exists: true } }]))
+        .status,
+    ).toBe(200);
+  });
+
   it("rejects a verify beside another write of the document, or without a precondition (Google's emulator's messages)", async () => {
     await commit([set('twice/v', { n: int(1) })]);
     const verify = { verify: `${ROOT}/twice/v`, currentDocument: { exists: true } };
@@ -144,6 +172,13 @@ describe('write results', () => {
     // 1.0 is not 1: the type changed, so the document did.
     const dbl = await commit([set('noop/x', { n: { doubleValue: 1 } })]);
     expect((dbl.json as { writeResults: { updateTime: string }[] }).writeResults[0]!.updateTime).not.toBe(t0);
+  });
+
+  it("gives no updateTime to a write whose document a later write of the commit deletes (Google's emulator)", async () => {
+    const r = await commit([set('noop/gone', { n: int(1) }), { delete: `${ROOT}/noop/gone` }]);
+    expect(r.status).toBe(200);
+    for (const w of (r.json as { writeResults: Json[] }).writeResults)
+      expect(w).not.toHaveProperty('updateTime');
   });
 
   it("gives a delete no updateTime (write.proto WriteResult.update_time: 'Not set after a delete.'; Google's emulator)", async () => {
@@ -263,6 +298,29 @@ describe('query validation', () => {
     for (const q of ok) expect((await query(q)).status).toBe(200);
   });
 
+  it("allows one negation per query, and not-in never beside in, array-contains-any or OR (Google's emulator's messages)", async () => {
+    const isNotNull = { unaryFilter: { field: { fieldPath: 'b' }, op: 'IS_NOT_NULL' } };
+    expect(await query({ from, where: and(field('a', 'NOT_EQUAL', int(1)), isNotNull) })).toMatchObject({
+      json: invalid(
+        "Only a single 'NOT_EQUAL', 'NOT_IN', 'IS_NOT_NAN', or 'IS_NOT_NULL' filter allowed per query.",
+      ),
+    });
+    const notIn = field('a', 'NOT_IN', arr(int(1)));
+    const message = invalid(
+      "'NOT_IN' cannot be used in the same query with 'IN', 'ARRAY_CONTAINS_ANY' or 'OR'.",
+    );
+    expect(await query({ from, where: and(notIn, field('b', 'IN', arr(int(1)))) })).toMatchObject({
+      json: message,
+    });
+    expect(
+      await query({
+        from,
+        where: { compositeFilter: { op: 'OR', filters: [notIn, field('b', 'EQUAL', int(1))] } },
+      }),
+    ).toMatchObject({ json: message });
+    expect((await query({ from, where: and(notIn, field('b', 'LESS_THAN', int(1))) })).status).toBe(200);
+  });
+
   it("rejects key equality beside inequalities on other fields (Google's emulator's message)", async () => {
     const eq = field('__name__', 'EQUAL', ref('v/doc1'));
     expect(await query({ from, where: and(field('key', 'NOT_EQUAL', int(42)), eq) })).toMatchObject({
@@ -338,6 +396,33 @@ describe('aggregations', () => {
     expect(await result([{ alias: 'c', count: { upTo: 1 } }, sum('a', 's')])).toEqual({
       c: int(1),
       s: int(3),
+    });
+  });
+
+  it("orders by the sum/avg fields after inequality fields, so a limit keeps the documents lowest in them (Google's emulator)", async () => {
+    const rows: [string, number, number][] = [
+      ['a', 5, 1],
+      ['b', 1, 100],
+      ['c', 3, 10],
+      ['d', 2, 1000],
+    ];
+    await commit(rows.map(([id, a, b]) => set(`aggl/${id}`, { a: int(a), b: int(b) })));
+    const from = [{ collectionId: 'aggl' }];
+    const sum = (f: string, alias: string) => ({ alias, sum: { field: { fieldPath: f } } });
+    const result = async (q: Json, aggs: Json[]) =>
+      ((await aggregate({ from, ...q }, aggs)).json as { result: { aggregateFields: Json } }[])[0]!.result
+        .aggregateFields;
+    expect(await result({ limit: 2 }, [sum('a', 's')])).toEqual({ s: int(3) });
+    // Several fields: in field-path order, whatever the order of the aggregations.
+    expect(await result({ limit: 1 }, [sum('b', 's'), sum('a', 't')])).toEqual({ s: int(100), t: int(1) });
+    expect(await result({ limit: 1, orderBy: [order('b')] }, [sum('a', 's')])).toEqual({ s: int(5) });
+    expect(await result({ limit: 1, where: field('b', 'GREATER_THAN', int(1)) }, [sum('a', 's')])).toEqual({
+      s: int(3),
+    });
+    expect(await aggregate({ from, orderBy: [order('__name__')] }, [sum('a', 's')])).toMatchObject({
+      json: invalid(
+        'This query requires an index that has fields [a] after __name__ and Firestore does not currently support such an index. Please try the query again with additional ordering on those fields.',
+      ),
     });
   });
 

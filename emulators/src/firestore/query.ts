@@ -179,6 +179,35 @@ function inequalityFields(f: Filter | undefined, out: Map<string, FieldRef>): vo
   else if (INEQUALITY.has(f.op)) out.set(f.field.text, f.field);
 }
 
+/** Every field and unary operator in a filter tree, and whether it has an OR. */
+function operators(
+  f: Filter | undefined,
+  out: { ops: string[]; or: boolean },
+): { ops: string[]; or: boolean } {
+  if (!f) return out;
+  if (f.kind === 'composite') {
+    if (f.op === 'OR') out.or = true;
+    for (const x of f.filters) operators(x, out);
+  } else out.ops.push(f.op);
+  return out;
+}
+
+/** At most one negation per query, and `not-in` never beside `in`, `array-contains-any` or OR (Google's emulator's messages). */
+function checkNegations(f: Filter | undefined): void {
+  const { ops, or } = operators(f, { ops: [], or: false });
+  const negations = ops.filter(
+    (o) => o === 'NOT_EQUAL' || o === 'NOT_IN' || o === 'IS_NOT_NAN' || o === 'IS_NOT_NULL',
+  );
+  if (negations.length > 1) {
+    throw invalid(
+      "Only a single 'NOT_EQUAL', 'NOT_IN', 'IS_NOT_NAN', or 'IS_NOT_NULL' filter allowed per query.",
+    );
+  }
+  if (negations[0] === 'NOT_IN' && (or || ops.includes('IN') || ops.includes('ARRAY_CONTAINS_ANY'))) {
+    throw invalid("'NOT_IN' cannot be used in the same query with 'IN', 'ARRAY_CONTAINS_ANY' or 'OR'.");
+  }
+}
+
 /** Whether an `==` or `in` filter on `__name__` appears anywhere in the filter. */
 function hasKeyEquality(f: Filter | undefined): boolean {
   if (!f) return false;
@@ -190,7 +219,12 @@ function orderHas(orderBy: Order[], text: string): boolean {
   return orderBy.some((o) => o.field.text === text);
 }
 
-export function parseQuery(parent: string, raw: unknown, codec: Codec): Query {
+/**
+ * Parses a structured query. `implicit` are fields that order the result after the inequality
+ * fields and before `__name__` (sorted, like them), and must exist: an aggregation's sum/avg
+ * fields (Google's emulator orders by them, so a limit keeps the documents lowest in them).
+ */
+export function parseQuery(parent: string, raw: unknown, codec: Codec, implicit: FieldRef[] = []): Query {
   if (!isRecord(raw)) throw invalid('structuredQuery must be an object.');
   const from = raw['from'];
   if (!Array.isArray(from) || from.length !== 1 || !isRecord(from[0])) {
@@ -213,6 +247,7 @@ export function parseQuery(parent: string, raw: unknown, codec: Codec): Query {
   });
   const ineq = new Map<string, FieldRef>();
   inequalityFields(filter, ineq);
+  checkNegations(filter);
   // Checks and messages as Google's emulator orders and words them (issue 18).
   if (ineq.size > 0 && !ineq.has('__name__') && hasKeyEquality(filter)) {
     throw invalid(
@@ -222,6 +257,12 @@ export function parseQuery(parent: string, raw: unknown, codec: Codec): Query {
   const keyAt = orderBy.findIndex((o) => o.field.isName);
   if (keyAt >= 0 && (keyAt < orderBy.length - 1 || [...ineq.keys()].some((k) => !orderHas(orderBy, k)))) {
     throw invalid('order by clause cannot contain more fields after the key');
+  }
+  const after = [...new Set(implicit.filter((f) => !orderHas(orderBy, f.text)).map((f) => f.text))].sort();
+  if (keyAt >= 0 && after.length > 0) {
+    throw invalid(
+      `This query requires an index that has fields [${after.join(', ')}] after __name__ and Firestore does not currently support such an index. Please try the query again with additional ordering on those fields.`,
+    );
   }
   const seen = new Set<string>();
   for (const o of orderBy) {
@@ -233,6 +274,12 @@ export function parseQuery(parent: string, raw: unknown, codec: Codec): Query {
   for (const text of [...ineq.keys()].sort()) {
     if (!seen.has(text)) {
       orderBy.push({ field: ineq.get(text)!, desc: lastDesc });
+      seen.add(text);
+    }
+  }
+  for (const text of after) {
+    if (!seen.has(text) && !ineq.has(text)) {
+      orderBy.push({ field: implicit.find((f) => f.text === text)!, desc: lastDesc });
       seen.add(text);
     }
   }
