@@ -315,16 +315,16 @@ export class Database {
       changes.push({ path, doc });
     }
     if (changes.length) this.listeners?.onChanges(this, changes, commitTime);
-    // Results speak of the document as the commit leaves it: its kept updateTime after a no-op,
-    // none when a later write of the batch deleted it (Google's emulator).
+    // Results speak of the document as the commit leaves it, also for its earlier writes: its kept
+    // updateTime after a no-op, the commit time if it exists, none if deleted (Google's emulator).
     if (unchanged || lastWrite.size < writes.length) {
       for (let i = 0; i < writes.length; i++) {
+        const op = writes[i]!;
+        if (op.kind === 'verify') continue;
         const r = results[i]!;
-        if (r.updateTime === undefined) continue;
-        const path = writes[i]!.path;
-        const kept = unchanged?.get(path);
-        if (kept !== undefined) r.updateTime = kept;
-        else if (overlay.get(path) === null) delete r.updateTime;
+        const kept = unchanged?.get(op.path);
+        if (overlay.get(op.path) === null) delete r.updateTime;
+        else r.updateTime = kept ?? commitTime;
       }
     }
     return { commitTime, writeResults: results };

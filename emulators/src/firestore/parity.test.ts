@@ -174,11 +174,14 @@ describe('write results', () => {
     expect((dbl.json as { writeResults: { updateTime: string }[] }).writeResults[0]!.updateTime).not.toBe(t0);
   });
 
-  it("gives no updateTime to a write whose document a later write of the commit deletes (Google's emulator)", async () => {
+  it("gives every write of a document the updateTime the commit leaves it with, none if deleted (Google's emulator)", async () => {
     const r = await commit([set('noop/gone', { n: int(1) }), { delete: `${ROOT}/noop/gone` }]);
     expect(r.status).toBe(200);
     for (const w of (r.json as { writeResults: Json[] }).writeResults)
       expect(w).not.toHaveProperty('updateTime');
+    const back = await commit([{ delete: `${ROOT}/noop/gone` }, set('noop/gone', { n: int(2) })]);
+    const t = (back.json as { commitTime: string }).commitTime;
+    expect(back.json).toMatchObject({ writeResults: [{ updateTime: t }, { updateTime: t }] });
   });
 
   it("gives a delete no updateTime (write.proto WriteResult.update_time: 'Not set after a delete.'; Google's emulator)", async () => {
@@ -319,6 +322,30 @@ describe('query validation', () => {
       }),
     ).toMatchObject({ json: message });
     expect((await query({ from, where: and(notIn, field('b', 'LESS_THAN', int(1))) })).status).toBe(200);
+  });
+
+  it("allows one array-contains or array-contains-any per disjunction (Firestore query limitations; Google's emulator's message)", async () => {
+    const ac = field('arr', 'ARRAY_CONTAINS', int(1));
+    const aca = field('arr', 'ARRAY_CONTAINS_ANY', arr(int(2)));
+    const message = invalid("A maximum of 1 'ARRAY_CONTAINS' filter is allowed per disjunction.");
+    expect(await query({ from, where: and(ac, aca) })).toMatchObject({ json: message });
+    expect(await query({ from, where: and(ac, field('arr', 'ARRAY_CONTAINS', int(3))) })).toMatchObject({
+      json: message,
+    });
+    expect((await query({ from, where: { compositeFilter: { op: 'OR', filters: [ac, aca] } } })).status).toBe(
+      200,
+    );
+  });
+
+  it("orders by inequality fields before the key when the key has an inequality too (Google's emulator)", async () => {
+    await commit([set('keyorder/__id12__', { c: { stringValue: 'a' } }), set('keyorder/zz', { c: int(1) })]);
+    const where = {
+      compositeFilter: {
+        op: 'OR',
+        filters: [field('__name__', 'GREATER_THAN', ref('keyorder/zz')), field('c', 'NOT_EQUAL', int(5))],
+      },
+    };
+    expect(await ids({ from: [{ collectionId: 'keyorder' }], where })).toEqual(['zz', '__id12__']);
   });
 
   it("rejects key equality beside inequalities on other fields (Google's emulator's message)", async () => {

@@ -193,7 +193,21 @@ function operators(
 }
 
 /** At most one negation per query, and `not-in` never beside `in`, `array-contains-any` or OR (Google's emulator's messages). */
+/** The most array-contains / array-contains-any filters any one disjunct (AND branch) holds. */
+function arrayFiltersPerDisjunct(f: Filter): number {
+  if (f.kind === 'composite') {
+    const n = f.filters.map(arrayFiltersPerDisjunct);
+    return f.op === 'AND' ? n.reduce((a, b) => a + b, 0) : Math.max(...n);
+  }
+  return f.op === 'ARRAY_CONTAINS' || f.op === 'ARRAY_CONTAINS_ANY' ? 1 : 0;
+}
+
 function checkNegations(f: Filter | undefined): void {
+  // https://firebase.google.com/docs/firestore/query-data/queries#limitations: at most one
+  // array-contains or array-contains-any per disjunction (Google's emulator's message).
+  if (f && arrayFiltersPerDisjunct(f) > 1) {
+    throw invalid("A maximum of 1 'ARRAY_CONTAINS' filter is allowed per disjunction.");
+  }
   const { ops, or } = operators(f, { ops: [], or: false });
   const negations = ops.filter(
     (o) => o === 'NOT_EQUAL' || o === 'NOT_IN' || o === 'IS_NOT_NAN' || o === 'IS_NOT_NULL',
@@ -271,8 +285,9 @@ export function parseQuery(parent: string, raw: unknown, codec: Codec, implicit:
     seen.add(o.field.text);
   }
   const lastDesc = orderBy.length > 0 ? orderBy[orderBy.length - 1]!.desc : false;
+  // The key is never ordered among the inequality fields: it comes last (Google's emulator).
   for (const text of [...ineq.keys()].sort()) {
-    if (!seen.has(text)) {
+    if (!seen.has(text) && text !== '__name__') {
       orderBy.push({ field: ineq.get(text)!, desc: lastDesc });
       seen.add(text);
     }
