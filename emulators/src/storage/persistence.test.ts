@@ -151,6 +151,85 @@ describe('export / import', () => {
     }
   });
 
+  it('imports a firebase-tools export made on Windows: %5C-keyed files, backslashes in names (firebase-tools storage emulator import, windows-emulator-data)', async () => {
+    const ft = await mkdtemp(join(tmpdir(), 'storage-ft-windows-'));
+    try {
+      const root = join(ft, 'storage_export');
+      await mkdir(join(root, 'blobs'), { recursive: true });
+      await mkdir(join(root, 'metadata'), { recursive: true });
+      await writeFile(
+        join(ft, 'firebase-export-metadata.json'),
+        JSON.stringify({ storage: { path: 'storage_export' } }),
+      );
+      await writeFile(join(root, 'buckets.json'), JSON.stringify({ buckets: [{ id: BUCKET }] }));
+      // What older firebase-tools wrote on Windows: files keyed by path.join(bucket, name).
+      const objects = [
+        { key: `${BUCKET}%5Ctest_upload.jpg`, name: 'test_upload.jpg', body: 'top' },
+        {
+          key: `${BUCKET}%5Ctest-directory%5Ctest_nested_upload.jpg`,
+          name: 'test-directory\\test_nested_upload.jpg',
+          body: 'nested',
+        },
+      ];
+      for (const o of objects) {
+        await writeFile(join(root, 'blobs', o.key), o.body);
+        await writeFile(
+          join(root, 'metadata', `${o.key}.json`),
+          JSON.stringify({
+            name: o.name,
+            bucket: BUCKET,
+            contentType: 'application/octet-stream',
+            metageneration: 1,
+            generation: 1648084940926,
+            storageClass: 'STANDARD',
+            contentDisposition: 'inline',
+            downloadTokens: ['c3c71086-95a8-445d-96e7-f625972de4b0'],
+            timeCreated: '2022-03-24T01:22:20.926Z',
+            updated: '2022-03-24T01:22:20.926Z',
+            size: o.body.length,
+            md5Hash: 'x',
+            crc32c: '0',
+          }),
+        );
+      }
+      const em = await startStorageEmulator({ projectId: PROJECT, importDir: ft, log: () => undefined });
+      try {
+        const get = (name: string) =>
+          fetch(`${em.url}/v0/b/${BUCKET}/o/${encodeURIComponent(name)}?alt=media`, {
+            headers: { Authorization: 'Bearer owner' },
+          });
+        expect(await (await get('test_upload.jpg')).text()).toBe('top');
+        const nested = await get('test-directory/test_nested_upload.jpg');
+        expect(nested.status).toBe(200);
+        expect(await nested.text()).toBe('nested');
+      } finally {
+        await em.stop();
+      }
+    } finally {
+      await rm(ft, { recursive: true, force: true });
+    }
+  });
+
+  it('imports an export that has buckets.json but no blobs/ or metadata/ (firebase-tools storage emulator import, missing-blobs-and-metadata)', async () => {
+    const ft = await mkdtemp(join(tmpdir(), 'storage-ft-empty-'));
+    try {
+      await mkdir(join(ft, 'storage_export'), { recursive: true });
+      await writeFile(
+        join(ft, 'storage_export', 'buckets.json'),
+        JSON.stringify({ buckets: [{ id: 'seeded-bucket.appspot.com' }] }),
+      );
+      const em = await startStorageEmulator({ projectId: PROJECT, importDir: ft, log: () => undefined });
+      try {
+        const buckets = (await (await fetch(`${em.url}/b`)).json()) as { items: Array<{ id: string }> };
+        expect(buckets.items.map((b) => b.id)).toContain('seeded-bucket.appspot.com');
+      } finally {
+        await em.stop();
+      }
+    } finally {
+      await rm(ft, { recursive: true, force: true });
+    }
+  });
+
   it('POST /internal/reset drops every object', async () => {
     const em = await startStorageEmulator({
       projectId: PROJECT,

@@ -94,8 +94,9 @@ export async function importStore(
   dir: string,
   log: (msg: string) => void,
 ): Promise<number> {
-  const root = [join(dir, 'storage'), join(dir, 'storage_export'), dir].find((d) =>
-    existsSync(join(d, 'metadata')),
+  // An export may hold only buckets.json (firebase-tools writes no blobs/ or metadata/ when empty).
+  const root = [join(dir, 'storage'), join(dir, 'storage_export'), dir].find(
+    (d) => existsSync(join(d, 'metadata')) || existsSync(join(d, 'buckets.json')),
   );
   if (!root) {
     log(`No storage export found in ${dir} (looked for storage/ and storage_export/).`);
@@ -109,6 +110,7 @@ export async function importStore(
     for (const b of parsed.buckets ?? []) if (typeof b.id === 'string') store.buckets.add(b.id);
   }
   let count = 0;
+  if (!existsSync(join(root, 'metadata'))) return 0;
   for (const file of await walk(join(root, 'metadata'))) {
     if (!file.endsWith('.json')) continue;
     const rel = file.slice(join(root, 'metadata').length + 1, -'.json'.length);
@@ -121,6 +123,9 @@ export async function importStore(
     }
     const exported = JSON.parse(await readFile(file, 'utf8')) as ExportedMetadata;
     const meta = fromExported(exported);
+    // Older firebase-tools keyed files by `path.join(bucket, name)`; made on Windows, that is
+    // `{bucket}\{name}` (URI-encoded `%5C`) and the stored name uses `\` between folders.
+    if (safeDecode(rel).startsWith(`${meta.bucket}\\`)) meta.name = meta.name.replaceAll('\\', '/');
     const size = (await stat(blob)).size;
     if (size !== meta.size) {
       log(`Skipping ${meta.bucket}/${meta.name}: blob has ${size} bytes, metadata says ${meta.size}.`);
