@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { isValidBucketName, isValidObjectName, MAX_OBJECT_NAME_BYTES, validateObjectName } from './names.js';
+import {
+  isFirebasePath,
+  isValidBucketName,
+  isValidObjectName,
+  MAX_OBJECT_NAME_BYTES,
+  validateObjectName,
+} from './names.js';
 
 describe('object names', () => {
   it('accepts ordinary Firebase paths, including spaces and non-ASCII', () => {
@@ -8,14 +14,21 @@ describe('object names', () => {
     }
   });
 
+  it('accepts empty segments: a//b, folder placeholders, a leading slash (GCS naming: cloud.google.com/storage/docs/objects#naming)', () => {
+    for (const name of ['a//b', 'folder/', '/a', 'a/b//']) expect(isValidObjectName(name)).toBe(true);
+  });
+
+  it('tells Firebase paths from other names: lists on /v0 skip the others (firebase-tools isValidNonEncodedPathString)', () => {
+    expect(isFirebasePath('a/b')).toBe(true);
+    expect(isFirebasePath('/a/b')).toBe(true);
+    for (const name of ['a//b', 'folder/', '', '/']) expect(isFirebasePath(name)).toBe(false);
+  });
+
   it.each([
     ['empty', ''],
     ['dot-dot segment', 'a/../b'],
     ['dot-dot alone', '..'],
     ['dot segment', 'a/./b'],
-    ['empty segment', 'a//b'],
-    ['leading slash', '/a'],
-    ['trailing slash', 'a/'],
     ['NUL', 'a\u0000b'],
     ['newline', 'a\nb'],
     ['DEL', 'a\u007fb'],

@@ -1,10 +1,11 @@
 /**
  * Object and bucket name validation. GCS limits names to 1–1024 bytes of valid UTF-8 without
  * CR/LF and forbids `.` and `..` as names (https://cloud.google.com/storage/docs/objects#naming).
- * We are stricter on purpose: every C0 control character and DEL, `.`/`..` *segments* and empty
- * segments are refused too, because Firebase paths are `/`-separated and such names cannot be
- * produced by the Firebase SDK's path normalisation, and because names become rules paths where
- * `..` and empty segments would be ambiguous.
+ * Empty segments are valid names there (`a//b`, folder placeholders such as `folder/`), and both
+ * production and Google's emulator accept them, so we do too. We stay stricter on two points:
+ * every C0 control character and DEL is refused, and so are `.`/`..` *segments*, because names
+ * become rules paths where `..` would be ambiguous. Lists on the Firebase API leave out names that
+ * are not Firebase paths (`isFirebasePath`), as the web SDK expects.
  */
 
 export const MAX_OBJECT_NAME_BYTES = 1024;
@@ -25,7 +26,6 @@ export function validateObjectName(name: string): void {
     throw new InvalidNameError('Object name must not contain control characters.');
   }
   for (const segment of name.split('/')) {
-    if (segment === '') throw new InvalidNameError('Object name must not contain empty path segments.');
     if (segment === '.' || segment === '..') {
       throw new InvalidNameError('Object name must not contain "." or ".." path segments.');
     }
@@ -39,6 +39,15 @@ export function isValidObjectName(name: string): boolean {
   } catch {
     return false;
   }
+}
+
+/**
+ * A name the Firebase SDK can address as a reference path: no empty segment once one leading `/`
+ * is ignored (firebase-tools `isValidNonEncodedPathString`). `/v0` lists skip other names.
+ */
+export function isFirebasePath(path: string): boolean {
+  const p = path.startsWith('/') ? path.slice(1) : path;
+  return p !== '' && !p.split('/').includes('');
 }
 
 /** Loose check (GCS bucket naming): lower-case letters, digits, `-`, `_`, `.`; 3–222 characters. */
