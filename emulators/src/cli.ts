@@ -110,8 +110,17 @@ interface ProjectConfig {
   root: string;
   project: string;
   firestore: { host?: string; port: number; rules?: string };
-  storage: { host?: string; port: number; rules?: string };
+  storage: { host?: string; port: number; rules?: string; targets?: StorageRulesEntry[] };
   functions: { host: string; port: number } | null;
+  /** `.firebaserc` `targets`: project → type → target → resources. */
+  rcTargets: Json;
+}
+
+/** One entry of firebase.json `storage` as an array (deploy targets). */
+interface StorageRulesEntry {
+  bucket?: string;
+  target?: string;
+  rules: string;
 }
 
 type Json = Record<string, unknown>;
@@ -144,13 +153,51 @@ export function loadProjectConfig(cwd: string): ProjectConfig {
     return typeof first['rules'] === 'string' ? resolve(root, first['rules']) : undefined;
   };
   const fn = emu('functions', 5001);
+  const storageSection = fb['storage'];
+  const targets = Array.isArray(storageSection)
+    ? storageSection.map((e) => {
+        const o = obj(e);
+        const str = (k: string) => (typeof o[k] === 'string' ? (o[k] as string) : undefined);
+        const rules = str('rules');
+        if (!rules) throw new Error('firebase.json: every "storage" entry needs "rules"');
+        return { bucket: str('bucket'), target: str('target'), rules: resolve(root, rules) };
+      })
+    : undefined;
   return {
     root,
     project: typeof defaultProject === 'string' ? defaultProject : 'demo-member-portal',
     firestore: { ...emu('firestore', 8080), rules: rulesOf('firestore') },
-    storage: { ...emu('storage', 9199), rules: rulesOf('storage') },
+    storage: { ...emu('storage', 9199), rules: rulesOf('storage'), targets },
     functions: { host: fn.host ?? '127.0.0.1', port: fn.port },
+    rcTargets: obj(rc['targets']),
   };
+}
+
+/**
+ * firebase.json `storage: [{bucket|target, rules}]`: each bucket's rules file, deploy targets
+ * resolved through `.firebaserc` `targets.{project}.storage.{target}` (firebase-tools
+ * `getStorageRulesConfig`). An unknown target is an error, as for `firebase deploy`.
+ */
+export function storageBucketRules(
+  cfg: ProjectConfig,
+  project: string,
+): Array<{ bucket: string; rulesPath: string }> | undefined {
+  if (!cfg.storage.targets) return undefined;
+  const byTarget = obj(obj(obj(cfg.rcTargets)[project])['storage']);
+  return cfg.storage.targets.flatMap((e) => {
+    if (e.bucket) return [{ bucket: e.bucket, rulesPath: e.rules }];
+    const buckets = e.target ? byTarget[e.target] : undefined;
+    if (!Array.isArray(buckets) || buckets.length === 0) {
+      throw new Error(
+        e.target
+          ? `firebase.json: storage target "${e.target}" has no buckets for project ${project} in .firebaserc (firebase target:apply storage ${e.target} <bucket>)`
+          : 'firebase.json: every "storage" entry needs "bucket" or "target"',
+      );
+    }
+    return buckets
+      .filter((b): b is string => typeof b === 'string')
+      .map((bucket) => ({ bucket, rulesPath: e.rules }));
+  });
 }
 
 function clientHost(host: string): string {
@@ -206,6 +253,7 @@ async function startAll(opts: CliOptions, cfg: ProjectConfig): Promise<Running[]
         port: opts.storagePort ?? cfg.storage.port,
         projectId: project,
         rulesPath: existing(cfg.storage.rules),
+        bucketRules: storageBucketRules(cfg, project),
         importDir: opts.importDir,
         firestore: fs ? { host: clientHost(fs.host), port: fs.port } : null,
         functions: parseHostPort(opts.functions) ?? cfg.functions,

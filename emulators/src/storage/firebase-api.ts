@@ -51,7 +51,7 @@ export async function handleFirebaseApi(
       : callerFromAuthorization(authorization);
   // Download-token reads never consult the rules, so they work before any ruleset is loaded.
   const tokenRead = req.method === 'GET' && url.searchParams.has('token');
-  if (!caller.admin && !ctx.service.rules.loaded && !tokenRead) {
+  if (!caller.admin && !ctx.service.rules.loadedFor(bucket) && !tokenRead) {
     throw new HttpError(403, 'Permission denied. Storage Emulator has no loaded ruleset.');
   }
   const objectSeg = segs[4];

@@ -25,6 +25,11 @@ export interface StorageEmulatorOptions extends AccessOptions {
   /** storage.rules file; `rules` (source text) wins when both are given. */
   rulesPath?: string;
   rules?: string;
+  /**
+   * A ruleset per bucket (firebase.json `storage` as an array of `{bucket|target, rules}`): each
+   * bucket is checked against its own, buckets not listed have none. Wins over `rules`/`rulesPath`.
+   */
+  bucketRules?: Array<{ bucket: string; rulesPath?: string; rules?: string }>;
   /** Folder holding a previous export (`storage/` or firebase-tools' `storage_export/`). */
   importDir?: string;
   /** Firestore emulator for `firestore.get()/exists()` in rules. */
@@ -199,7 +204,25 @@ async function loadCore(
   const compile = opts.compileRules ?? (await import('./rules-engine.js')).defaultRulesCompiler;
   const rules = new RulesGate(compile, opts.projectId, opts.firestore ?? null, log);
   const source = opts.rules ?? (opts.rulesPath ? await readFile(opts.rulesPath, 'utf8') : undefined);
-  if (source !== undefined) {
+  if (opts.bucketRules && opts.bucketRules.length > 0) {
+    const files = await Promise.all(
+      opts.bucketRules.map(async (b) => ({
+        bucket: b.bucket,
+        name: b.rulesPath ?? `${b.bucket}.rules`,
+        source: b.rules ?? (b.rulesPath ? await readFile(b.rulesPath, 'utf8') : ''),
+      })),
+    );
+    try {
+      rules.loadPerBucket(files);
+    } catch (err) {
+      const issues = err instanceof RulesLoadError ? err.issues : [];
+      const detail =
+        issues.length > 0
+          ? issues.map((i) => `${i.file}:${i.line}:${i.column}: ${i.message}`).join('\n')
+          : (err as Error).message;
+      log(`Could not load storage rules:\n${detail}`);
+    }
+  } else if (source !== undefined) {
     try {
       rules.load(source);
     } catch (err) {

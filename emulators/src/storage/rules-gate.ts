@@ -29,6 +29,16 @@ export interface RulesIssue {
   line: number;
   column: number;
   message: string;
+  /** The file (setRules `name`) the issue is in, when several were loaded together. */
+  file?: string;
+}
+
+/** One ruleset per bucket (firebase.json deploy targets, setRules with `resource`s). */
+export interface BucketRules {
+  bucket: string;
+  /** Shown in issues and logs (file name). */
+  name: string;
+  source: string;
 }
 
 export class RulesLoadError extends Error {
@@ -58,7 +68,10 @@ export interface CheckResult {
 }
 
 export class RulesGate {
+  /** The ruleset of every bucket, unless `perBucket` is set. */
   private ruleset: StorageRuleset | undefined;
+  /** Per-bucket rulesets; a bucket without one has no rules (every SDK request is denied). */
+  private perBucket: Map<string, StorageRuleset> | undefined;
 
   constructor(
     private readonly compile: RulesCompiler,
@@ -67,16 +80,49 @@ export class RulesGate {
     private readonly log: (msg: string) => void = () => undefined,
   ) {}
 
-  get loaded(): boolean {
-    return this.ruleset !== undefined;
+  /** Whether `bucket` has a ruleset (one for all buckets, or its own). */
+  loadedFor(bucket: string): boolean {
+    return this.rulesetFor(bucket) !== undefined;
+  }
+
+  private rulesetFor(bucket: string): StorageRuleset | undefined {
+    return this.perBucket ? this.perBucket.get(bucket) : this.ruleset;
   }
 
   setFirestore(target: { host: string; port: number } | null): void {
     this.firestore = target;
   }
 
-  /** Replace the ruleset; on a compile error the previous ruleset stays active. */
+  /** One ruleset for every bucket; on a compile error the previous rules stay active. */
   load(source: string): void {
+    const compiled = this.compileOne(source);
+    this.ruleset = compiled;
+    this.perBucket = undefined;
+  }
+
+  /**
+   * A ruleset per bucket, replacing whatever was loaded; buckets not named have none. All files
+   * compile or nothing changes (RulesLoadError with every file's issues, each naming its file).
+   */
+  loadPerBucket(files: readonly BucketRules[]): void {
+    const next = new Map<string, StorageRuleset>();
+    const issues: RulesIssue[] = [];
+    const messages: string[] = [];
+    for (const f of files) {
+      try {
+        next.set(f.bucket, this.compileOne(f.source));
+      } catch (err) {
+        const e = err as RulesLoadError;
+        issues.push(...e.issues.map((i) => ({ ...i, file: f.name })));
+        messages.push(`${f.name}: ${e.message}`);
+      }
+    }
+    if (messages.length > 0) throw new RulesLoadError(messages.join('\n'), issues);
+    this.perBucket = next;
+    this.ruleset = undefined;
+  }
+
+  private compileOne(source: string): StorageRuleset {
     let compiled: StorageRuleset;
     try {
       compiled = this.compile(source);
@@ -91,12 +137,12 @@ export class RulesGate {
         [],
       );
     }
-    this.ruleset = compiled;
+    return compiled;
   }
 
   async check(req: CheckRequest): Promise<CheckResult> {
     if (req.caller.admin) return { allowed: true, message: 'admin' };
-    const ruleset = this.ruleset;
+    const ruleset = this.rulesetFor(req.bucket);
     if (!ruleset)
       return {
         allowed: false,

@@ -111,9 +111,11 @@ describe('storage rules through @firebase/rules-unit-testing', () => {
     expect(res.status).toBe(400);
     const body = (await res.json()) as {
       message: string;
+      details: string[];
       issues: Array<{ line: number; column: number }>;
     };
-    expect(body.message).toMatch(/storage\.rules:4:\d+: /);
+    expect(body.message).toBe('There was an error updating rules, see logs for more details');
+    expect(body.details[0]).toMatch(/^storage\.rules:4:\d+: /);
     expect(body.issues[0]?.line).toBe(4);
     // The previous ruleset still serves requests.
     await assertSucceeds(env.unauthenticatedContext().storage().ref('open.txt').put(bytes('x')).then());

@@ -1,7 +1,8 @@
 /**
  * HTTP front door: CORS, routing to the Firebase (`/v0`) and GCS front ends, and the emulator's
  * internal endpoints (firebase-tools `storage/server.js`):
- *   PUT  /internal/setRules  {"rules":{"files":[{"name","content"}]}}  (used by rules-unit-testing)
+ *   PUT  /internal/setRules  {"rules":{"files":[{"name","content"}]}}  (used by rules-unit-testing);
+ *        several files each carry `resource` (a bucket) and become that bucket's ruleset
  *   POST /internal/reset     (DELETE accepted too) drop every object
  *   POST /internal/export    {"path": dir}
  */
@@ -104,6 +105,11 @@ async function handle(hooks: ServerHooks, req: IncomingMessage, res: ServerRespo
   return handleGcsApi(hooks.ctx, req, res, url, rawPath);
 }
 
+/** A setRules `resource` names a bucket: `my-bucket` or `gs://my-bucket` (also `…/` forms). */
+function bucketOfResource(resource: string): string {
+  return resource.replace(/^gs:\/\//, '').replace(/\/+$/, '');
+}
+
 async function internal(
   hooks: ServerHooks,
   req: IncomingMessage,
@@ -115,26 +121,49 @@ async function internal(
     const body = (await readJson(req, MAX_RULES_BODY_BYTES)) as { rules?: { files?: unknown } } | undefined;
     const files = body?.rules?.files;
     if (!Array.isArray(files) || files.length === 0) {
-      sendJson(res, 400, {
-        message: "Request body must include 'rules.files' array",
-      });
+      sendJson(res, 400, { message: "Request body must include 'rules.files' array" });
       return;
     }
-    const file = files[0] as { name?: unknown; content?: unknown };
-    if (files.length !== 1 || typeof file.name !== 'string' || typeof file.content !== 'string') {
-      // Per-bucket multi-file rulesets (`resource` per file) are not supported; one ruleset serves all buckets.
+    const parsed = files as Array<{ name?: unknown; content?: unknown; resource?: unknown }>;
+    const isFile = (f: (typeof parsed)[number]) =>
+      !!f && typeof f === 'object' && typeof f.name === 'string' && typeof f.content === 'string';
+    // Messages as in firebase-tools' storage emulator (`server.ts`): one file is the ruleset of
+    // every bucket, several files each name their bucket in `resource`.
+    if (parsed.length === 1 && !isFile(parsed[0]!)) {
+      sendJson(res, 400, { message: "Each member of 'rules.files' array must contain 'name' and 'content'" });
+      return;
+    }
+    if (
+      parsed.length > 1 &&
+      !parsed.every((f) => isFile(f) && typeof f.resource === 'string' && f.resource !== '')
+    ) {
       sendJson(res, 400, {
-        message: "'rules.files' must hold exactly one {name, content} file",
+        message: "Each member of 'rules.files' array must contain 'name', 'content', and 'resource'",
       });
       return;
     }
     try {
-      hooks.ctx.service.rules.load(file.content);
+      if (parsed.length === 1) {
+        hooks.ctx.service.rules.load(parsed[0]!.content as string);
+      } else {
+        hooks.ctx.service.rules.loadPerBucket(
+          parsed.map((f) => ({
+            bucket: bucketOfResource(f.resource as string),
+            name: f.name as string,
+            source: f.content as string,
+          })),
+        );
+      }
     } catch (err) {
       if (err instanceof RulesLoadError) {
-        const details = err.issues.map((i) => `${file.name}:${i.line}:${i.column}: ${i.message}`);
+        const single = parsed.length === 1 ? (parsed[0]!.name as string) : undefined;
+        const details = err.issues.map((i) => `${i.file ?? single}:${i.line}:${i.column}: ${i.message}`);
+        if (details.length === 0) details.push(err.message);
+        hooks.log(`Could not update storage rules:\n${details.join('\n')}`);
+        // The message is Google's; the line:column details ride along for people and tools.
         sendJson(res, 400, {
-          message: `There was an error updating rules: ${details.length > 0 ? details.join('; ') : err.message}`,
+          message: 'There was an error updating rules, see logs for more details',
+          details,
           issues: err.issues,
         });
         return;
