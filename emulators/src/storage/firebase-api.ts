@@ -9,10 +9,10 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { ADMIN, type Caller, callerFromAuthorization, isGcsClient } from './auth.js';
 import { badRequest, HttpError } from './errors.js';
-import { header, readBody, readJson, sendEmpty, sendJson } from './http.js';
+import { header, readJson, sendEmpty, sendJson } from './http.js';
 import { type ObjectMetadata, parseMetadataPatch, toFirebaseJson } from './metadata.js';
 import { streamMultipartUpload } from './multipart.js';
-import { isValidBucketName, isValidObjectName } from './names.js';
+import { isFirebasePath, isValidBucketName } from './names.js';
 import { MAX_CHUNK_BYTES, MAX_OBJECT_BYTES, type UploadSession, type UploadSessions } from './resumable.js';
 import { sendObjectBytes } from './send-bytes.js';
 import type { StorageService } from './service.js';
@@ -144,10 +144,12 @@ async function list(
     },
     caller,
   );
+  // Folder placeholders (`folder/`) and names with empty segments are valid objects but not
+  // Firebase paths: the SDK would turn them into references of another name, so they are skipped.
   const body: Record<string, unknown> = {
-    prefixes: result.prefixes.filter((p) => isValidObjectName(p.replace(/\/$/, ''))),
+    prefixes: result.prefixes.filter((p) => isFirebasePath(p.replace(/\/$/, ''))),
     items: result.items
-      .filter((o) => isValidObjectName(o.meta.name))
+      .filter((o) => isFirebasePath(o.meta.name))
       .map((o) => ({ name: o.meta.name, bucket: o.meta.bucket })),
   };
   if (result.nextPageToken) body['nextPageToken'] = result.nextPageToken;
@@ -298,6 +300,13 @@ async function continueResumable(
     return;
   }
   if (commands.has('cancel')) {
+    // Cancelling again is a no-op that succeeds (Google's upload protocol and emulator); a
+    // finished or failed upload can no longer be cancelled.
+    if (session.state === 'cancelled') {
+      await drain(req);
+      sendEmpty(res, 200, statusHeaders(session, 'cancelled'));
+      return;
+    }
     if (session.state !== 'active')
       throw new HttpError(400, 'Upload is not active.', undefined, statusHeaders(session));
     await ctx.sessions.cancel(session);
@@ -346,8 +355,9 @@ async function continueResumable(
       return;
     }
   } else {
-    // Finalize without data: drain whatever body came along (there should be none).
-    await readBody(req, 0);
+    // `finalize` alone carries no data; a body that comes along anyway (clients that always send
+    // one, e.g. `{}`) is discarded, as Google's service and emulator do, rather than refused.
+    await drain(req);
   }
   if (session.declaredSize !== undefined && session.writer.size !== session.declaredSize) {
     throw new HttpError(
@@ -389,6 +399,15 @@ export async function finalizeSession(
     throw withHeaders(session.failure, { 'X-Goog-Upload-Status': 'final' });
   } finally {
     ctx.sessions.release(session);
+  }
+}
+
+/** Read and discard a request body (at most one chunk's worth) without buffering it. */
+async function drain(req: IncomingMessage): Promise<void> {
+  let seen = 0;
+  for await (const chunk of req as AsyncIterable<Buffer>) {
+    seen += chunk.length;
+    if (seen > MAX_CHUNK_BYTES) throw new HttpError(413, `Request body exceeds ${MAX_CHUNK_BYTES} bytes.`);
   }
 }
 

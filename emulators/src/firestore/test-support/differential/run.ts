@@ -1,0 +1,105 @@
+/**
+ * Differential harness (issue 18): the same generated cases sent over REST to our Firestore
+ * emulator and to Google's (gcloud's cloud_firestore_emulator), answers compared. Skipped, with the
+ * reason printed and exit 0, when Java or Google's emulator is missing.
+ *
+ *   npm run conformance                        # seed 18, 300 cases
+ *   npm run conformance -- --seed 7 --cases 1000
+ *   npm run conformance -- --case 18:42        # replay one case, printed in full
+ *
+ * A difference is shrunk to the least case that still shows it and printed. Differences whose
+ * description matches an entry of parity-exceptions.json (with the source that says ours is right)
+ * are counted but do not fail the run. Exit 1 when any other difference remains.
+ */
+import { readFileSync } from 'node:fs';
+import { startFirestoreEmulator } from '../../index.js';
+import { difference, kindOf, runCase } from './compare.js';
+import { type Case, makeCase, PROJECT } from './corpus.js';
+import { findGoogleEmulator, startGoogleEmulator } from './google.js';
+import { shrink } from './shrink.js';
+
+interface ParityException {
+  id: string;
+  match: string;
+  reason: string;
+  source: string;
+}
+
+function arg(name: string): string | undefined {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 ? process.argv[i + 1] : undefined;
+}
+
+async function main(): Promise<number> {
+  const found = findGoogleEmulator();
+  if ('skip' in found) {
+    console.log(`conformance: skipped: ${found.skip}`);
+    return 0;
+  }
+  const seed = Number(arg('seed') ?? 18);
+  const count = Number(arg('cases') ?? 300);
+  const only = arg('case');
+  const exceptions = JSON.parse(
+    readFileSync(new URL('./parity-exceptions.json', import.meta.url), 'utf8'),
+  ) as ParityException[];
+
+  const t0 = Date.now();
+  const google = await startGoogleEmulator(found.launcher);
+  const ours = await startFirestoreEmulator({ port: 0, projectId: PROJECT });
+  const tReady = Date.now();
+  try {
+    const cases: Case[] = only
+      ? [makeCase(Number(only.split(':')[0]), Number(only.split(':')[1]))]
+      : Array.from({ length: count }, (_, i) => makeCase(seed, i));
+    const differs = async (c: Case) => difference(await runCase(ours.url, c), await runCase(google.url, c));
+    const seen = new Map<string, number>();
+    let failed = 0;
+    let excused = 0;
+    const byException = new Map<string, number>();
+    for (const c of cases) {
+      const d = await differs(c);
+      if (!d) continue;
+      const exception = exceptions.find((e) => new RegExp(e.match).test(d));
+      if (exception) {
+        excused++;
+        byException.set(exception.id, (byException.get(exception.id) ?? 0) + 1);
+        continue;
+      }
+      // One report per kind of difference; the rest are counted.
+      const key = kindOf(d);
+      seen.set(key, (seen.get(key) ?? 0) + 1);
+      failed++;
+      if (seen.get(key)! > 1 && !only) continue;
+      const small = await shrink(c, async (v) => {
+        const dv = await differs(v);
+        return dv !== undefined && kindOf(dv) === key;
+      });
+      const [o, g] = [await runCase(ours.url, small), await runCase(google.url, small)];
+      console.log(`\n✗ case ${c.id}: ${d}`);
+      console.log(`  documents: ${JSON.stringify(small.docs)}`);
+      console.log(`  ${small.request.kind}: ${JSON.stringify(small.request.body)}`);
+      console.log(`  google: ${JSON.stringify(g)}`);
+      console.log(`  ours:   ${JSON.stringify(o)}`);
+    }
+    const secs = ((Date.now() - t0) / 1000).toFixed(1);
+    console.log(
+      `\nconformance: ${cases.length} cases (seed ${seed}), ${failed} differences in ${seen.size} kinds, ` +
+        `${excused} listed in parity-exceptions.json; ${secs} s (emulators ready in ${((tReady - t0) / 1000).toFixed(1)} s)`,
+    );
+    if (byException.size > 0) {
+      console.log(`listed: ${[...byException].map(([id, n]) => `${id} ${n}`).join(', ')}`);
+    }
+    return failed > 0 ? 1 : 0;
+  } finally {
+    await ours.stop();
+    await google.stop();
+  }
+}
+
+main().then(
+  (code) => process.exit(code),
+  (e: unknown) => {
+    console.error(e);
+    process.exit(2);
+  },
+);
