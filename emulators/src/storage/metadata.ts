@@ -159,8 +159,10 @@ export function toFirebaseJson(m: ObjectMetadata): Record<string, unknown> {
     etag: etagFor(m.generation, m.metageneration),
     downloadTokens: m.downloadTokens.join(','),
     contentEncoding: m.contentEncoding ?? 'identity',
-    contentDisposition: m.contentDisposition ?? 'inline',
   };
+  // Absent when never set (objects written through GCS), as the service answers; the web SDK's
+  // getMetadata() then has no contentDisposition key.
+  if (m.contentDisposition !== undefined) out['contentDisposition'] = m.contentDisposition;
   if (Object.keys(m.customMetadata).length > 0) out['metadata'] = { ...m.customMetadata };
   if (m.contentLanguage !== undefined) out['contentLanguage'] = m.contentLanguage;
   if (m.cacheControl !== undefined) out['cacheControl'] = m.cacheControl;

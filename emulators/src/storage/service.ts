@@ -69,7 +69,12 @@ function uploadMetadata(
     ...input.patch,
     contentType: input.patch.contentType ?? base.contentType,
   });
-  if (input.addDownloadToken && meta.downloadTokens.length === 0) meta.downloadTokens = [randomUUID()];
+  if (input.addDownloadToken) {
+    if (meta.downloadTokens.length === 0) meta.downloadTokens = [randomUUID()];
+    // Firebase uploads are stored `inline` unless the client said otherwise (firebase-tools
+    // `finalizeOneShotUpload`); objects written through GCS keep no contentDisposition at all.
+    if (input.patch.contentDisposition === undefined) meta.contentDisposition = 'inline';
+  }
   return meta;
 }
 
