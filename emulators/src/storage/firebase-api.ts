@@ -389,6 +389,7 @@ export async function finalizeSession(
       dataContentType: session.dataContentType,
       addDownloadToken,
       expected: expected ?? {},
+      preconditions: session.preconditions,
     });
     session.state = 'final';
     session.result = meta;

@@ -11,9 +11,16 @@ import { ADMIN } from './auth.js';
 import { badRequest, gcsNotFound, HttpError } from './errors.js';
 import { type ApiContext, finalizeSession, MAX_METADATA_BODY_BYTES } from './firebase-api.js';
 import { header, readBody, readJson, sendEmpty, sendJson } from './http.js';
-import { parseMetadataPatch, toGcsJson } from './metadata.js';
-import { streamMultipartUpload } from './multipart.js';
+import {
+  etagFor,
+  type MetadataPatch,
+  type ObjectMetadata,
+  parseMetadataPatch,
+  toGcsJson,
+} from './metadata.js';
+import { streamFormDataUpload, streamMultipartUpload } from './multipart.js';
 import { isValidBucketName } from './names.js';
+import { parsePreconditions } from './preconditions.js';
 import { MAX_CHUNK_BYTES, MAX_OBJECT_BYTES, type UploadSession } from './resumable.js';
 import { sendObjectBytes } from './send-bytes.js';
 
@@ -41,6 +48,10 @@ export async function handleGcsApi(
   const path = rawPath.replace(/^\/(download\/)?storage\/v1(?=\/)/, '');
   const segs = path.split('/');
   if (segs[1] !== 'b') {
+    // `POST /{bucket}`: the XML API's POST Object, used by signed POST policy forms.
+    if (method === 'POST' && (segs.length === 2 || (segs.length === 3 && segs[2] === ''))) {
+      return postObject(ctx, req, res, bucketOf(segs[1] ?? ''));
+    }
     // `GET /{bucket}/{object}`: the public-URL form.
     if (method === 'GET' && segs.length >= 3 && segs[1] && isValidBucketName(segs[1])) {
       const bucket = segs[1];
@@ -78,22 +89,28 @@ export async function handleGcsApi(
     rest[1] === 'b' &&
     rest[3] === 'o'
   ) {
-    return copy(ctx, req, res, bucket, name, bucketOf(rest[2] ?? ''), decode(rest[4] ?? ''), rest[0]);
+    return copy(ctx, req, res, url, bucket, name, bucketOf(rest[2] ?? ''), decode(rest[4] ?? ''), rest[0]);
   }
   if (method === 'POST' && rest[0] === 'moveTo' && rest[1] === 'o' && rest[2]) {
-    return move(ctx, req, res, bucket, name, decode(rest[2]));
+    return move(ctx, req, res, url, bucket, name, decode(rest[2]));
   }
   if (rest[0] === 'acl') {
     // ACLs do not exist in the emulator; accept and echo, as firebase-tools does.
     const obj = await ctx.service.read(bucket, name, ADMIN).catch(notFoundAs(bucket, name, false));
     const body = (await readJson(req, MAX_METADATA_BODY_BYTES)) as Record<string, unknown> | undefined;
+    const entity = typeof body?.['entity'] === 'string' ? body['entity'] : (rest[1] ?? '');
+    // An ObjectAccessControls resource (https://cloud.google.com/storage/docs/json_api/v1/objectAccessControls):
+    // what file.makePublic() / acl.add() resolve with.
     sendJson(res, 200, {
       kind: 'storage#objectAccessControl',
+      id: `${bucket}/${name}/${obj.meta.generation}/${entity}`,
+      selfLink: `${ctx.origin(req)}/storage/v1/b/${encodeURIComponent(bucket)}/o/${encodeURIComponent(name)}/acl/${encodeURIComponent(entity)}`,
       bucket,
       object: name,
       generation: String(obj.meta.generation),
-      entity: body?.['entity'],
-      role: body?.['role'],
+      entity,
+      role: body?.['role'] ?? 'READER',
+      etag: etagFor(obj.meta.generation, obj.meta.metageneration),
     });
     return;
   }
@@ -152,22 +169,27 @@ async function objectRoute(
     case 'GET':
     case 'HEAD': {
       const media = url.searchParams.get('alt') === 'media';
-      const obj = await ctx.service.read(bucket, name, ADMIN).catch(notFoundAs(bucket, name, media));
+      const obj = await ctx.service
+        .read(bucket, name, ADMIN, undefined, parsePreconditions(url.searchParams))
+        .catch(notFoundAs(bucket, name, media));
       if (media) sendObjectBytes(ctx.service.store, obj, req, res);
       else sendJson(res, 200, toGcsJson(obj.meta, origin));
       return;
     }
     case 'PATCH':
     case 'PUT': {
+      const conditions = parsePreconditions(url.searchParams);
       const patch = parseMetadataPatch(await readJson(req, MAX_METADATA_BODY_BYTES));
       const meta = await ctx.service
-        .updateMetadata(bucket, name, patch, ADMIN)
+        .updateMetadata(bucket, name, patch, ADMIN, conditions)
         .catch(notFoundAs(bucket, name, false));
       sendJson(res, 200, toGcsJson(meta, origin));
       return;
     }
     case 'DELETE':
-      await ctx.service.delete(bucket, name, ADMIN).catch(notFoundAs(bucket, name, false));
+      await ctx.service
+        .delete(bucket, name, ADMIN, parsePreconditions(url.searchParams))
+        .catch(notFoundAs(bucket, name, false));
       sendEmpty(res, 204);
       return;
     default:
@@ -210,17 +232,20 @@ async function copy(
   ctx: ApiContext,
   req: IncomingMessage,
   res: ServerResponse,
+  url: URL,
   srcBucket: string,
   srcName: string,
   dstBucket: string,
   dstName: string,
   kind: string,
 ): Promise<void> {
+  const conditions = copyConditions(url);
   const patch = parseMetadataPatch(await readJson(req, MAX_METADATA_BODY_BYTES));
   const meta = await ctx.service.copy(
     { bucket: srcBucket, name: srcName },
     { bucket: dstBucket, name: dstName },
     patch,
+    conditions,
   );
   if (!meta) throw gcsNotFound(srcBucket, srcName);
   const resource = toGcsJson(meta, ctx.origin(req));
@@ -237,19 +262,119 @@ async function copy(
   });
 }
 
+/** Destination (`ifGenerationMatch`…) and source (`ifSourceGenerationMatch`…) preconditions. */
+function copyConditions(url: URL) {
+  return {
+    source: parsePreconditions(url.searchParams, true),
+    destination: parsePreconditions(url.searchParams),
+  };
+}
+
 async function move(
   ctx: ApiContext,
   req: IncomingMessage,
   res: ServerResponse,
+  url: URL,
   bucket: string,
   srcName: string,
   dstName: string,
 ): Promise<void> {
+  const conditions = copyConditions(url);
   await readBody(req, MAX_METADATA_BODY_BYTES);
-  const meta = await ctx.service.copy({ bucket, name: srcName }, { bucket, name: dstName }, {});
+  const meta = await ctx.service.copy({ bucket, name: srcName }, { bucket, name: dstName }, {}, conditions);
   if (!meta) throw gcsNotFound(bucket, srcName);
   await ctx.service.delete(bucket, srcName, ADMIN).catch(() => undefined);
   sendJson(res, 200, toGcsJson(meta, ctx.origin(req)));
+}
+
+/** Form fields of a POST Object that set object metadata, as the headers of the same name would. */
+const FORM_METADATA_FIELDS: Record<string, keyof MetadataPatch> = {
+  'content-type': 'contentType',
+  'cache-control': 'cacheControl',
+  'content-disposition': 'contentDisposition',
+  'content-encoding': 'contentEncoding',
+  'content-language': 'contentLanguage',
+};
+
+/**
+ * XML API POST Object (https://cloud.google.com/storage/docs/xml-api/post-object-forms), what a
+ * browser form built from `file.generateSignedPostPolicyV4()` submits to `{endpoint}/{bucket}`.
+ * The policy and its signature are not verified (the emulator has no service-account keys): the
+ * form is trusted like every GCS request. `key` names the object (`${filename}` is replaced by the
+ * file's name), `Content-Type`/`Cache-Control`/… and `x-goog-meta-*` fields set its metadata;
+ * `success_action_status` 200, 201 (with the XML PostResponse) or 204 (default) and
+ * `success_action_redirect` shape the answer.
+ */
+async function postObject(
+  ctx: ApiContext,
+  req: IncomingMessage,
+  res: ServerResponse,
+  bucket: string,
+): Promise<void> {
+  const writer = ctx.service.store.newWriter();
+  let form;
+  try {
+    form = await streamFormDataUpload(header(req, 'content-type') ?? '', req, writer, MAX_OBJECT_BYTES);
+  } catch (err) {
+    await writer.discard();
+    throw err;
+  }
+  const { fields } = form;
+  const name = (fields.get('key') ?? '').replaceAll('${filename}', form.fileName ?? '');
+  const patch: MetadataPatch = {};
+  const custom: Record<string, string> = {};
+  for (const [field, value] of fields) {
+    if (field.startsWith('x-goog-meta-')) custom[field.slice('x-goog-meta-'.length)] = value;
+    const key = FORM_METADATA_FIELDS[field];
+    if (key && key !== 'metadata') patch[key] = value.trim();
+  }
+  if (Object.keys(custom).length > 0) patch.metadata = custom;
+  let meta: ObjectMetadata;
+  try {
+    if (!name) throw badRequest("Missing 'key' or file.");
+    ctx.service.validateName(name);
+    const checked = parseMetadataPatch(patch);
+    meta = await ctx.service.finalizeUpload({
+      bucket,
+      name,
+      patch: checked,
+      writer,
+      caller: ADMIN,
+      dataContentType: form.fileContentType,
+      addDownloadToken: false,
+    });
+  } catch (err) {
+    await writer.discard();
+    throw err;
+  }
+  const etag = `"${meta.md5Hash ? Buffer.from(meta.md5Hash, 'base64').toString('hex') : ''}"`;
+  const redirect = fields.get('success_action_redirect');
+  if (redirect && /^https?:\/\//i.test(redirect)) {
+    const target = new URL(redirect);
+    target.searchParams.set('bucket', bucket);
+    target.searchParams.set('key', name);
+    target.searchParams.set('etag', etag);
+    sendEmpty(res, 303, { Location: target.toString(), ETag: etag });
+    return;
+  }
+  const status = fields.get('success_action_status');
+  if (status === '201') {
+    const location = `${ctx.origin(req)}/${bucket}/${encodeURIComponent(name)}`;
+    const xml = `<?xml version="1.0" encoding="UTF-8"?><PostResponse><Location>${escapeXml(location)}</Location><Bucket>${escapeXml(bucket)}</Bucket><Key>${escapeXml(name)}</Key><ETag>${escapeXml(etag)}</ETag></PostResponse>`;
+    res.writeHead(201, {
+      'Content-Type': 'application/xml; charset=UTF-8',
+      'Content-Length': Buffer.byteLength(xml),
+      ETag: etag,
+      Location: location,
+    });
+    res.end(xml);
+    return;
+  }
+  sendEmpty(res, status === '200' ? 200 : 204, { ETag: etag });
+}
+
+function escapeXml(s: string): string {
+  return s.replace(/[<>&"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }
 
 /** `X-Goog-Hash: crc32c=…,md5=…` (https://cloud.google.com/storage/docs/xml-api/reference-headers#xgooghash). */
@@ -293,6 +418,7 @@ async function startUpload(
   bucket: string,
 ): Promise<void> {
   const uploadType = url.searchParams.get('uploadType') ?? header(req, 'x-goog-upload-protocol') ?? 'media';
+  const preconditions = parsePreconditions(url.searchParams);
   if (uploadType === 'resumable') {
     const metadata = await readJson(req, MAX_METADATA_BODY_BYTES);
     const name = nameFrom(url, metadata);
@@ -317,6 +443,7 @@ async function startUpload(
       declaredSize,
       dataContentType,
       addDownloadToken: false,
+      preconditions,
     });
     const session = ctx.sessions.create({
       bucket,
@@ -325,6 +452,7 @@ async function startUpload(
       caller: ADMIN,
       declaredSize,
       dataContentType,
+      preconditions,
       writer: ctx.service.store.newWriter(),
     });
     const location = `${ctx.origin(req)}/upload/storage/v1/b/${encodeURIComponent(bucket)}/o?uploadType=resumable&name=${encodeURIComponent(name)}&upload_id=${session.id}`;
@@ -375,6 +503,7 @@ async function startUpload(
     dataContentType,
     addDownloadToken: false,
     expected,
+    preconditions,
   });
   sendJson(res, 200, toGcsJson(meta, ctx.origin(req)));
 }

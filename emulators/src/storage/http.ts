@@ -29,6 +29,12 @@ export function sendError(res: ServerResponse, err: HttpError): void {
   }
   // The request body may still be arriving (e.g. an oversize chunk); closing the connection
   // after the reply stops the client from streaming the rest into a socket nobody reads.
+  if (err.status === 304) {
+    // Not Modified has no body (RFC 9110 §15.4.5).
+    res.writeHead(304, err.headers);
+    res.end();
+    return;
+  }
   const requestUnfinished = !res.req.complete;
   sendJson(
     res,

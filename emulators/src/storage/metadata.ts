@@ -134,6 +134,27 @@ export function applyPatch(meta: ObjectMetadata, patch: MetadataPatch): ObjectMe
   return next;
 }
 
+/**
+ * The destination's metadata for a GCS copy or rewrite (objects.copy / objects.rewrite: metadata in
+ * the request body overrides the source's). Standard fields given in the body replace the
+ * source's (`null` removes one). A given `metadata` map is the destination's whole custom
+ * metadata, not merged with the source's: keys set to `null` are kept as `""`, and the source's
+ * download tokens (custom key `firebaseStorageDownloadTokens`) go with the replaced map unless the
+ * body names its own. Without `metadata` in the body, custom metadata and tokens are copied.
+ */
+export function applyCopyOverrides(meta: ObjectMetadata, patch: MetadataPatch): ObjectMetadata {
+  const { metadata, ...standard } = patch;
+  const next = applyPatch(meta, standard);
+  if (metadata === undefined) return next;
+  next.customMetadata = {};
+  next.downloadTokens = [];
+  for (const [k, v] of Object.entries(metadata ?? {})) {
+    if (k === TOKENS_KEY) next.downloadTokens = v ? uniq(v.split(',').filter(Boolean)) : [];
+    else next.customMetadata[k] = v ?? '';
+  }
+  return next;
+}
+
 function uniq(values: string[]): string[] {
   return [...new Set(values)];
 }

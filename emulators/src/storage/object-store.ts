@@ -70,10 +70,33 @@ export class ObjectStore {
     return this.objects.size;
   }
 
-  /** Move a finished writer's file into place as the object's current generation. */
-  async commit(meta: ObjectMetadata, writer: BlobWriter): Promise<StoredObject> {
+  /**
+   * Move a finished writer's file into place as the object's current generation. `guard` runs
+   * synchronously right before the object is replaced (preconditions on the live object); if it
+   * throws, nothing changes and the bytes are removed.
+   */
+  async commit(
+    meta: ObjectMetadata,
+    writer: BlobWriter,
+    guard?: (current: StoredObject | undefined) => void,
+  ): Promise<StoredObject> {
     const blobPath = join(this.blobDir, randomUUID());
     await writer.moveTo(blobPath);
+    return this.putGuarded(meta, blobPath, guard);
+  }
+
+  /** `put`, after `guard` accepted the object it replaces; a refused blob is unlinked. */
+  putGuarded(
+    meta: ObjectMetadata,
+    blobPath: string,
+    guard?: (current: StoredObject | undefined) => void,
+  ): StoredObject {
+    try {
+      guard?.(this.get(meta.bucket, meta.name));
+    } catch (err) {
+      void unlink(blobPath).catch(() => undefined);
+      throw err;
+    }
     return this.put(meta, blobPath);
   }
 

@@ -12,6 +12,7 @@ import type { Caller } from './auth.js';
 import type { BlobWriter } from './blob-writer.js';
 import { HttpError } from './errors.js';
 import type { MetadataPatch, ObjectMetadata } from './metadata.js';
+import type { Preconditions } from './preconditions.js';
 
 /** Largest body one chunk request may carry (the web SDK's chunks grow to 8 MiB). */
 export const MAX_CHUNK_BYTES = 64 * 1024 * 1024;
@@ -58,6 +59,8 @@ export interface UploadSession {
   /** From `X-Goog-Upload-Header-Content-Length` / `X-Upload-Content-Length`, when sent. */
   readonly declaredSize: number | undefined;
   readonly dataContentType: string | undefined;
+  /** GCS preconditions given when the upload started; checked again at finalize. */
+  readonly preconditions?: Preconditions | undefined;
   readonly writer: BlobWriter;
   state: 'active' | 'finalizing' | 'final' | 'failed' | 'cancelled';
   result?: ObjectMetadata;

@@ -2,10 +2,17 @@
  * Object downloads for both APIs, streamed from the blob file. Headers follow GCS / firebase-tools
  * (`storage/apis/shared.js` `sendFileBytes`): `x-goog-hash` lets @google-cloud/storage verify the
  * bytes, and `x-goog-stored-content-encoding: identity` is what makes it actually do so
- * (GCS `file.js` createReadStream validation). Stored gzip is served as is (no transcoding).
+ * (GCS `file.js` createReadStream validation).
+ *
+ * Decompressive transcoding (https://cloud.google.com/storage/docs/transcoding): an object stored
+ * with `Content-Encoding: gzip` is served decompressed, without Content-Encoding or Content-Length
+ * and ignoring Range, unless the request accepts gzip (`Accept-Encoding: gzip`) or the object's
+ * Cache-Control has `no-transform`; then the stored bytes go out with `Content-Encoding: gzip`.
+ * `x-goog-hash` and `x-goog-stored-*` always describe the stored bytes.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { pipeline } from 'node:stream/promises';
+import { createGunzip } from 'node:zlib';
 import { crc32cToBase64 } from './crc32c.js';
 import { HttpError } from './errors.js';
 import { header, parseRange, rfc5987 } from './http.js';
@@ -33,9 +40,21 @@ export function sendObjectBytes(
     'x-goog-stored-content-length': String(m.size),
     'x-goog-stored-content-encoding': m.contentEncoding ?? 'identity',
   };
-  if (m.contentEncoding) headers['Content-Encoding'] = m.contentEncoding;
   if (m.cacheControl) headers['Cache-Control'] = m.cacheControl;
   if (m.contentLanguage) headers['Content-Language'] = m.contentLanguage;
+  if (m.contentEncoding && transcodes(m.contentEncoding, m.cacheControl, header(req, 'accept-encoding'))) {
+    res.writeHead(200, headers);
+    const stored = req.method === 'HEAD' || m.size === 0 ? null : store.read(obj);
+    if (stored === undefined) throw new HttpError(503, 'The object changed while it was being read; retry.');
+    if (stored === null) {
+      res.end();
+      return;
+    }
+    // Bytes that are not gzip after all end the response early; the client sees a short body.
+    pipeline(stored, createGunzip(), res).catch(() => res.destroy());
+    return;
+  }
+  if (m.contentEncoding) headers['Content-Encoding'] = m.contentEncoding;
   const range = parseRange(header(req, 'range'), m.size);
   if (range === 'unsatisfiable') {
     throw new HttpError(416, 'Requested range not satisfiable.', undefined, {
@@ -66,4 +85,23 @@ export function sendObjectBytes(
   }
   // A client that disconnects mid-download just ends the pipeline; nothing to report.
   pipeline(stream, res).catch(() => undefined);
+}
+
+/** Whether a stored `gzip` object is served decompressed for this request (see above). */
+function transcodes(encoding: string, cacheControl: string | undefined, accept: string | undefined): boolean {
+  if (encoding.trim().toLowerCase() !== 'gzip') return false;
+  if (cacheControl && /(^|,)\s*no-transform\s*(,|$)/i.test(cacheControl)) return false;
+  return !acceptsGzip(accept);
+}
+
+/** `Accept-Encoding` names gzip (or `*`) without `q=0` (RFC 9110 §12.5.3). */
+function acceptsGzip(accept: string | undefined): boolean {
+  if (!accept) return false;
+  for (const part of accept.split(',')) {
+    const [coding, ...params] = part.split(';').map((p) => p.trim().toLowerCase());
+    if (coding !== 'gzip' && coding !== 'x-gzip' && coding !== '*') continue;
+    const q = params.find((p) => p.startsWith('q='));
+    if (!q || Number(q.slice(2)) > 0) return true;
+  }
+  return false;
 }

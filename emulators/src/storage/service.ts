@@ -10,6 +10,7 @@ import type { BlobDigest, BlobWriter } from './blob-writer.js';
 import { crc32cToBase64 } from './crc32c.js';
 import { badRequest, HttpError, permissionDenied } from './errors.js';
 import {
+  applyCopyOverrides,
   applyPatch,
   type MetadataPatch,
   type ObjectMetadata,
@@ -18,6 +19,7 @@ import {
 } from './metadata.js';
 import { InvalidNameError, validateObjectName } from './names.js';
 import type { ListOptions, ListResult, ObjectStore, StoredObject } from './object-store.js';
+import { checkPreconditions, type Preconditions } from './preconditions.js';
 import type { RulesGate } from './rules-gate.js';
 import type { StorageAction, TriggerDispatcher } from './triggers.js';
 
@@ -33,6 +35,8 @@ export interface FinalizeInput {
   addDownloadToken: boolean;
   /** Client-declared hashes (metadata `md5Hash`/`crc32c` or `X-Goog-Hash`); a mismatch is 400. */
   expected?: { md5Hash?: string | undefined; crc32c?: string | undefined };
+  /** GCS `ifGenerationMatch` & co. on the object being replaced; checked right before it is. */
+  preconditions?: Preconditions | undefined;
 }
 
 export type UploadStartInput = Omit<FinalizeInput, 'writer' | 'expected'> & {
@@ -44,7 +48,7 @@ const EMPTY_DIGEST: BlobDigest = { size: 0, md5Hash: createHash('md5').digest('b
 
 /** The object a finished upload becomes: data content type, then the client's metadata on top. */
 function uploadMetadata(
-  input: Omit<FinalizeInput, 'writer' | 'caller' | 'expected'>,
+  input: Omit<FinalizeInput, 'writer' | 'caller' | 'expected' | 'preconditions'>,
   digest: BlobDigest,
   generation: number,
   at: Date,
@@ -114,7 +118,12 @@ export class StorageService {
       const at = new Date();
       const meta = uploadMetadata(input, digest, this.store.nextGeneration(), at);
       await this.checkWrite(input.caller, meta, at);
-      await this.store.commit(meta, input.writer);
+      const { preconditions } = input;
+      await this.store.commit(
+        meta,
+        input.writer,
+        preconditions ? (current) => checkPreconditions(current?.meta, preconditions) : undefined,
+      );
       this.emit('finalize', meta);
       return meta;
     } catch (err) {
@@ -129,6 +138,8 @@ export class StorageService {
    * none was declared) and the hashes of empty content. Finalize checks again with the real bytes.
    */
   async checkUploadStart(input: UploadStartInput): Promise<void> {
+    // Fail fast on preconditions that already do not hold; finalize checks them again.
+    checkPreconditions(this.store.get(input.bucket, input.name)?.meta, input.preconditions);
     if (input.caller.admin) return;
     const at = new Date();
     const declared: BlobDigest = { ...EMPTY_DIGEST, size: input.declaredSize ?? 0 };
@@ -151,7 +162,13 @@ export class StorageService {
   }
 
   /** Metadata or bytes: `get`. A matching download token skips the rules (FT `getObject`). */
-  async read(bucket: string, name: string, caller: Caller, token?: string): Promise<StoredObject> {
+  async read(
+    bucket: string,
+    name: string,
+    caller: Caller,
+    token?: string,
+    preconditions?: Preconditions,
+  ): Promise<StoredObject> {
     this.validateName(name);
     const obj = this.store.get(bucket, name);
     const tokenOk = token !== undefined && token !== '' && !!obj?.meta.downloadTokens.includes(token);
@@ -166,6 +183,7 @@ export class StorageService {
       if (!decision.allowed) throw permissionDenied('READ');
     }
     if (!obj) throw new HttpError(404, 'Not Found.');
+    checkPreconditions(obj.meta, preconditions, true);
     return obj;
   }
 
@@ -199,6 +217,7 @@ export class StorageService {
     name: string,
     patch: MetadataPatch,
     caller: Caller,
+    preconditions?: Preconditions,
   ): Promise<ObjectMetadata> {
     this.validateName(name);
     const obj = this.store.get(bucket, name);
@@ -222,6 +241,7 @@ export class StorageService {
     // Re-read: the object may have been replaced or deleted while the rules were evaluated.
     const current = this.store.get(bucket, name);
     if (!current || !next) throw new HttpError(404, 'Not Found.');
+    checkPreconditions(current.meta, preconditions);
     if (current !== obj) {
       next = applyPatch(current.meta, patch);
       next.metageneration = current.meta.metageneration + 1;
@@ -232,7 +252,7 @@ export class StorageService {
     return next;
   }
 
-  async delete(bucket: string, name: string, caller: Caller): Promise<void> {
+  async delete(bucket: string, name: string, caller: Caller, preconditions?: Preconditions): Promise<void> {
     this.validateName(name);
     const obj = this.store.get(bucket, name);
     const decision = await this.rules.check({
@@ -243,6 +263,8 @@ export class StorageService {
       resource: obj ? toRulesResource(obj.meta) : null,
     });
     if (!decision.allowed) throw permissionDenied('WRITE');
+    const current = this.store.get(bucket, name);
+    if (current) checkPreconditions(current.meta, preconditions);
     const removed = this.store.delete(bucket, name);
     if (!removed) throw new HttpError(404, 'Not Found.');
     this.emit('delete', removed.meta);
@@ -260,18 +282,25 @@ export class StorageService {
     return this.store.list(bucket, opts);
   }
 
-  /** Admin copy (GCS `rewriteTo`/`copyTo`): bytes shared, metadata from the source unless overridden. */
+  /**
+   * Admin copy (GCS `rewriteTo`/`copyTo`): bytes shared, metadata from the source unless the
+   * request body overrides it (`applyCopyOverrides`). `conditions.source` apply to the source
+   * object, `conditions.destination` to the object the copy replaces.
+   */
   async copy(
     src: { bucket: string; name: string },
     dst: { bucket: string; name: string },
     patch: MetadataPatch,
+    conditions: { source?: Preconditions | undefined; destination?: Preconditions | undefined } = {},
   ): Promise<ObjectMetadata | undefined> {
     this.validateName(dst.name);
     const source = this.store.get(src.bucket, src.name);
     if (!source) return undefined;
+    checkPreconditions(source.meta, conditions.source);
+    checkPreconditions(this.store.get(dst.bucket, dst.name)?.meta, conditions.destination);
     const blobPath = await this.store.cloneBlob(source);
     const now = new Date().toISOString();
-    const meta = applyPatch(
+    const meta = applyCopyOverrides(
       {
         ...source.meta,
         bucket: dst.bucket,
@@ -283,7 +312,12 @@ export class StorageService {
       },
       patch,
     );
-    this.store.put(meta, blobPath);
+    const { destination } = conditions;
+    this.store.putGuarded(
+      meta,
+      blobPath,
+      destination ? (current) => checkPreconditions(current?.meta, destination) : undefined,
+    );
     this.emit('finalize', meta);
     return meta;
   }
