@@ -335,6 +335,13 @@ describe('query validation', () => {
     expect((await query({ from, where: { compositeFilter: { op: 'OR', filters: [ac, aca] } } })).status).toBe(
       200,
     );
+    // The negation rule is checked first.
+    const two = and(field('a', 'NOT_EQUAL', int(3)), field('b', 'NOT_EQUAL', int(3)), ac, aca);
+    expect(await query({ from, where: two })).toMatchObject({
+      json: invalid(
+        "Only a single 'NOT_EQUAL', 'NOT_IN', 'IS_NOT_NAN', or 'IS_NOT_NULL' filter allowed per query.",
+      ),
+    });
   });
 
   it("orders by inequality fields before the key when the key has an inequality too (Google's emulator)", async () => {

@@ -203,11 +203,6 @@ function arrayFiltersPerDisjunct(f: Filter): number {
 }
 
 function checkNegations(f: Filter | undefined): void {
-  // https://firebase.google.com/docs/firestore/query-data/queries#limitations: at most one
-  // array-contains or array-contains-any per disjunction (Google's emulator's message).
-  if (f && arrayFiltersPerDisjunct(f) > 1) {
-    throw invalid("A maximum of 1 'ARRAY_CONTAINS' filter is allowed per disjunction.");
-  }
   const { ops, or } = operators(f, { ops: [], or: false });
   const negations = ops.filter(
     (o) => o === 'NOT_EQUAL' || o === 'NOT_IN' || o === 'IS_NOT_NAN' || o === 'IS_NOT_NULL',
@@ -219,6 +214,11 @@ function checkNegations(f: Filter | undefined): void {
   }
   if (negations[0] === 'NOT_IN' && (or || ops.includes('IN') || ops.includes('ARRAY_CONTAINS_ANY'))) {
     throw invalid("'NOT_IN' cannot be used in the same query with 'IN', 'ARRAY_CONTAINS_ANY' or 'OR'.");
+  }
+  // https://firebase.google.com/docs/firestore/query-data/queries#limitations: at most one
+  // array-contains or array-contains-any per disjunction (Google's emulator's message and order).
+  if (f && arrayFiltersPerDisjunct(f) > 1) {
+    throw invalid("A maximum of 1 'ARRAY_CONTAINS' filter is allowed per disjunction.");
   }
 }
 
