@@ -70,11 +70,14 @@ export async function batchGet(
   const db = databaseOf(core, database);
   const docs = req['documents'] ?? [];
   if (!Array.isArray(docs)) throw invalid('documents must be an array.');
-  const names = docs.map((n) => {
+  const parsed = docs.map((n) => {
     const r = parseDocumentName(n);
     if (!sameDb(r.db, db.id)) throw invalid(`Document ${String(n)} is not in ${db.root}.`);
     return { name: documentName(r.db, r.segments), path: r.segments.join('/') };
   });
+  // A document named twice is answered once (Google's emulator).
+  const seen = new Set<string>();
+  const names = parsed.filter((n) => !seen.has(n.path) && seen.add(n.path));
   const res = await db.batchGet(caller, names, txnSelector(req), maskOf(req['mask']));
   return res.items.map((item: BatchGetItem, i) => ({
     ...item,

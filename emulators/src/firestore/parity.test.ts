@@ -192,6 +192,52 @@ describe('write results', () => {
   });
 });
 
+describe('reads and writes named twice', () => {
+  it("answers a document named twice in one batchGet once (Google's emulator)", async () => {
+    await commit([set('dup/x', { n: int(1) })]);
+    const r = await rest(
+      `${docsUrl(h)}:batchGet`,
+      { documents: [`${ROOT}/dup/x`, `${ROOT}/dup/y`, `${ROOT}/dup/x`] },
+      OWNER,
+    );
+    expect((r.json as Json[]).map((x) => (x['found'] ? 'found' : 'missing'))).toEqual(['found', 'missing']);
+  });
+
+  it("refuses a delete with transforms in Google's emulator's words", async () => {
+    const r = await commit([
+      { delete: `${ROOT}/dup/x`, updateTransforms: [{ fieldPath: 'n', increment: int(1) }] },
+    ]);
+    expect(r).toMatchObject({ json: invalid('a delete must not specify a update transform.') });
+  });
+});
+
+describe('bad documents and names', () => {
+  it("refuses them in Google's emulator's words", async () => {
+    const cases: [Json, string][] = [
+      [set('bad/a', { __bad__: NULL }), 'field name __bad__ is reserved'],
+      [set('bad/a', { a: arr(arr()) }), 'Cannot convert an array value in an array value.'],
+      [set('bad'), `Document name "${ROOT}/bad" lacks "/" at index ${ROOT.length + 4}.`],
+      [set('bad/a/b'), `Document name "${ROOT}/bad/a/b" lacks "/" at index ${ROOT.length + 8}.`],
+      [set('bad//d'), `Document name "${ROOT}/bad//d" lacks a resource id at index ${ROOT.length + 5}.`],
+    ];
+    for (const [write, message] of cases)
+      expect(await commit([write])).toMatchObject({ json: invalid(message) });
+  });
+});
+
+describe('field paths', () => {
+  it("accepts simple or backquoted segments only, with Google's emulator's messages", async () => {
+    const mask = (fp: string) => commit([set('paths/x', {}, { updateMask: { fieldPaths: [fp] } })]);
+    const rule =
+      'Unquoted property paths must match regex ([a-zA-Z_][a-zA-Z_0-9]*), and quoted property paths must match regex (`(?:[^`\\\\]|(?:\\\\.))+`)';
+    for (const fp of ['a..b', '`a', 'a.', 'a b', 'a-b', 'é', '`a`b']) {
+      expect(await mask(fp)).toMatchObject({ json: invalid(`Invalid property path "${fp}". ${rule}`) });
+    }
+    expect(await mask('')).toMatchObject({ json: invalid('Invalid empty property path string.') });
+    for (const fp of ['a.`b c`', '`a\\`b`', '_x1.y']) expect((await mask(fp)).status).toBe(200);
+  });
+});
+
 describe('numeric document ids', () => {
   it("sorts __id<n>__ ids before all others, by their 64-bit integer (Google's emulator's order)", async () => {
     const list = [

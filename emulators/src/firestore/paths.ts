@@ -64,10 +64,22 @@ export function parseResource(name: unknown, requireDocuments = true): ResourceP
 
 /** Parses a document name; throws unless it names a document (even number of segments). */
 export function parseDocumentName(name: unknown): ResourcePath {
-  const p = parseResource(name);
-  if (p.segments.length === 0 || p.segments.length % 2 !== 0) {
-    throw invalid(`Document name "${String(name)}" has odd number of segments or is empty.`);
+  // Google's emulator's messages for an empty id and a collection name.
+  const m = typeof name === 'string' ? PREFIX.exec(name) : null;
+  if (m?.[3] !== undefined) {
+    const text = name as string;
+    const start = text.length - m[3].length;
+    let at = start;
+    for (const seg of m[3].split('/')) {
+      if (seg === '') throw invalid(`Document name "${text}" lacks a resource id at index ${at}.`);
+      at += seg.length + 1;
+    }
   }
+  const p = parseResource(name);
+  if (p.segments.length % 2 !== 0) {
+    throw invalid(`Document name "${String(name)}" lacks "/" at index ${String(name).length}.`);
+  }
+  if (p.segments.length === 0) throw invalid(`Document name "${String(name)}" has no document path.`);
   return p;
 }
 
@@ -82,52 +94,44 @@ export function documentName(db: DatabaseId, segments: readonly string[]): strin
   return `${dbRoot(db)}/documents/${segments.join('/')}`;
 }
 
-/** Parses a field path such as `a.b` or `` a.`b.c`.d `` into segments. */
+const SIMPLE_SEGMENT = /^[a-zA-Z_][a-zA-Z_0-9]*$/;
+
+/**
+ * Parses a field path such as `a.b` or `` a.`b.c`.d `` into segments. Unquoted segments must be
+ * simple names and quoted ones non-empty (the API's rule; SDKs quote every other name), with
+ * Google's emulator's messages.
+ */
 export function parseFieldPath(path: unknown): string[] {
-  if (typeof path !== 'string' || path === '') throw invalid('Field path must be a non-empty string.');
+  if (path === '') throw invalid('Invalid empty property path string.');
+  if (typeof path !== 'string') throw invalid('Field path must be a non-empty string.');
+  const bad = () =>
+    invalid(
+      `Invalid property path "${path}". Unquoted property paths must match regex ([a-zA-Z_][a-zA-Z_0-9]*), and quoted property paths must match regex (\`(?:[^\`\\\\]|(?:\\\\.))+\`)`,
+    );
   const out: string[] = [];
-  let cur = '';
   let i = 0;
-  let quoted = false;
-  let segmentStarted = false;
-  while (i < path.length) {
-    const c = path[i]!;
-    if (quoted) {
-      if (c === '\\' && i + 1 < path.length) {
-        cur += path[i + 1];
-        i += 2;
-        continue;
-      }
-      if (c === '`') {
-        quoted = false;
+  for (;;) {
+    let seg = '';
+    if (path[i] === '`') {
+      i++;
+      while (i < path.length && path[i] !== '`') {
+        if (path[i] === '\\' && i + 1 < path.length) i++;
+        seg += path[i];
         i++;
-        continue;
       }
-      cur += c;
+      if (i >= path.length || seg === '') throw bad();
       i++;
-      continue;
+    } else {
+      const dot = path.indexOf('.', i);
+      seg = path.slice(i, dot < 0 ? path.length : dot);
+      if (!SIMPLE_SEGMENT.test(seg)) throw bad();
+      i += seg.length;
     }
-    if (c === '`' && !segmentStarted) {
-      quoted = true;
-      segmentStarted = true;
-      i++;
-      continue;
-    }
-    if (c === '.') {
-      if (cur === '') throw invalid(`Invalid field path: "${path}".`);
-      out.push(cur);
-      cur = '';
-      segmentStarted = false;
-      i++;
-      continue;
-    }
-    cur += c;
-    segmentStarted = true;
+    out.push(seg);
+    if (i >= path.length) return out;
+    if (path[i] !== '.' || i + 1 >= path.length) throw bad();
     i++;
   }
-  if (quoted || cur === '') throw invalid(`Invalid field path: "${path}".`);
-  out.push(cur);
-  return out;
 }
 
 const SIMPLE = /^[_a-zA-Z][_a-zA-Z0-9]*$/;

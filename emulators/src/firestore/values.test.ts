@@ -77,7 +77,9 @@ describe('sizes and names', () => {
 
   it('validates document names', () => {
     expect(parseDocumentName('projects/p/databases/(default)/documents/a/b').segments).toEqual(['a', 'b']);
-    expect(() => parseDocumentName('projects/p/databases/(default)/documents/a')).toThrow(/odd number/);
+    expect(() => parseDocumentName('projects/p/databases/(default)/documents/a')).toThrow(
+      /lacks "\/" at index 42/,
+    );
     expect(() => parseDocumentName('projects/p/databases/(default)/documents/a/..')).toThrow(/not allowed/);
     expect(() => parseDocumentName('projects/p/databases/(default)/documents/a/__x__')).toThrow(/reserved/);
     expect(parseDocumentName('projects/p/databases/(default)/documents/a/__id5__').segments).toEqual([

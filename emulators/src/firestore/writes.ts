@@ -61,13 +61,13 @@ function validateFieldNames(fields: Fields, depth: number): void {
   for (const k in fields) {
     if (k === '') throw invalid('Field names must not be empty.');
     if (depth === 0 && k.length > 4 && k.startsWith('__') && k.endsWith('__')) {
-      throw invalid(`Field name "${k}" is reserved (matches __.*__).`);
+      throw invalid(`field name ${k} is reserved`);
     }
     const v = fields[k]!;
     if ('mapValue' in v && v.mapValue.fields) validateFieldNames(v.mapValue.fields, depth + 1);
     else if ('arrayValue' in v) {
       for (const x of v.arrayValue.values ?? []) {
-        if ('arrayValue' in x) throw invalid('Cannot have an array directly inside an array.');
+        if ('arrayValue' in x) throw invalid('Cannot convert an array value in an array value.');
         if ('mapValue' in x && x.mapValue.fields) validateFieldNames(x.mapValue.fields, depth + 1);
       }
     }
@@ -148,7 +148,7 @@ export function parseWrite(raw: unknown, codec: Codec): WriteOp {
     return { kind: 'update', ...docOp(u['name']), fields, mask, transforms, precondition };
   }
   if (present('delete')) {
-    if (transforms.length) throw invalid('A delete cannot have transforms.');
+    if (transforms.length) throw invalid('a delete must not specify a update transform.');
     return { kind: 'delete', ...docOp(raw['delete']), transforms, precondition };
   }
   if (present('verify')) {
