@@ -136,10 +136,25 @@ export async function runCase(base: string, c: Case): Promise<Outcome> {
   await clear(base);
   await seed(base, c.docs);
   const req = c.request;
-  const method =
-    req.kind === 'query' ? 'runQuery' : req.kind === 'aggregate' ? 'runAggregationQuery' : 'commit';
+  const method = {
+    batchGet: 'batchGet',
+    query: 'runQuery',
+    aggregate: 'runAggregationQuery',
+    commit: 'commit',
+  }[req.kind];
   const r = await call(base, `${ROOT}:${method}`, req.body);
   if (r.status !== 200) return { status: r.status, error: errorOf(r.json) };
+  if (req.kind === 'batchGet') {
+    const rows = Array.isArray(r.json) ? (r.json as Json[]) : [];
+    return {
+      status: 200,
+      result: rows.map((x) =>
+        x['found']
+          ? { found: normDocs([{ document: x['found'] }])[0] }
+          : { missing: String(x['missing']).slice(ROOT.length + 1) },
+      ),
+    };
+  }
   if (req.kind === 'query') return { status: 200, result: normDocs(r.json) };
   if (req.kind === 'aggregate') {
     const rows = Array.isArray(r.json) ? (r.json as Json[]) : [];
@@ -160,7 +175,10 @@ export function difference(ours: Outcome, google: Outcome): string | undefined {
   return JSON.stringify(ours.result) !== JSON.stringify(google.result) ? 'result' : 'state after commit';
 }
 
-/** A difference without its quoted details, so that one kind of difference is reported once. */
+/**
+ * A difference without its details, so that one kind of difference is reported once: each quoted
+ * message is cut to its first three words (names and values come later in messages).
+ */
 export function kindOf(d: string): string {
-  return d.replace(/"(?:[^"\\]|\\.)*"/g, '"…"');
+  return d.replace(/"((?:[^"\\]|\\.)*)"/g, (_, m: string) => `"${m.split(/\s+/).slice(0, 3).join(' ')}…"`);
 }

@@ -13,6 +13,7 @@ export interface SeedDoc {
 }
 
 export type Request =
+  | { kind: 'batchGet'; body: { documents: string[]; mask?: Json } }
   | { kind: 'query'; body: Json }
   | { kind: 'aggregate'; body: Json }
   | { kind: 'commit'; body: { writes: Json[] } };
@@ -246,7 +247,48 @@ export class Gen {
     return w;
   }
 
+  /** A deliberately bad piece of a request: reserved or malformed names and field paths. */
+  badName(): string {
+    return `${ROOT}/${this.pick(['c/__x__', '__x__/d', 'c', 'c/a/b', 'c/__id0__', 'c/__id007__', 'c/____', 'c//d'])}`;
+  }
+
+  badWrite(): Json {
+    switch (this.int(5)) {
+      case 0:
+        return { update: { name: this.badName(), fields: {} } };
+      case 1:
+        return { update: { name: `${ROOT}/c/a`, fields: { __bad__: { nullValue: null } } } };
+      case 2:
+        return {
+          update: {
+            name: `${ROOT}/c/a`,
+            fields: { a: { arrayValue: { values: [{ arrayValue: { values: [] } }] } } },
+          },
+        };
+      case 3:
+        return {
+          update: { name: `${ROOT}/c/a`, fields: {} },
+          updateMask: { fieldPaths: [this.pick(['a..b', '', '`a', 'a.'])] },
+        };
+      default:
+        return {
+          delete: `${ROOT}/c/a`,
+          updateTransforms: [{ fieldPath: 'n', increment: { integerValue: '1' } }],
+        };
+    }
+  }
+
   request(): Request {
+    if (this.chance(0.1)) {
+      const documents = Array.from({ length: 1 + this.int(3) }, () =>
+        this.chance(0.8) ? `${ROOT}/c/${this.pick(IDS)}` : this.badName(),
+      );
+      return {
+        kind: 'batchGet',
+        body: { documents, ...(this.chance(0.3) ? { mask: { fieldPaths: [this.pick(FIELDS)] } } : {}) },
+      };
+    }
+    if (this.chance(0.05)) return { kind: 'commit', body: { writes: [this.write(), this.badWrite()] } };
     const k = this.int(10);
     if (k < 5) return { kind: 'query', body: { structuredQuery: this.structuredQuery() } };
     if (k < 7) return { kind: 'aggregate', body: this.aggregation() };

@@ -66,6 +66,17 @@ export function variants(c: Case): Case[] {
       }
     }
     for (const v of queryVariants(q)) out.push({ ...c, request: { kind: 'aggregate', body: body(v, aggs) } });
+  } else if (r.kind === 'batchGet') {
+    const docs = r.body.documents;
+    if (r.body.mask) out.push({ ...c, request: { kind: 'batchGet', body: { documents: docs } } });
+    if (docs.length > 1) {
+      for (let i = 0; i < docs.length; i++) {
+        out.push({
+          ...c,
+          request: { kind: 'batchGet', body: { ...r.body, documents: docs.filter((_, j) => j !== i) } },
+        });
+      }
+    }
   } else {
     const writes = r.body.writes;
     const commit = (w: Json[]) => ({ ...c, request: { kind: 'commit' as const, body: { writes: w } } });
