@@ -1,6 +1,7 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium } from '../support/browser.js';
+import { goTo, navOffers, signOutOf } from '../support/nav.js';
 import { uniqueEmail } from '../support/client.js';
 import { smsCodeFor, smsCodesSentTo } from '../support/sms.js';
 import { startWebApp } from '../support/web-server.js';
@@ -48,7 +49,7 @@ async function expectStatus(page: Page, text: string, scope?: string): Promise<v
 }
 
 async function signUp(page: Page, visitor: Visitor, username = visitor.username): Promise<void> {
-  await page.getByRole('button', { name: 'Create an account' }).click();
+  await page.getByRole('main').getByRole('link', { name: 'Create an account' }).click();
   await page.getByLabel('Email', { exact: true }).fill(visitor.email);
   await page.getByLabel('Username', { exact: true }).fill(username);
   await page.getByLabel('Password', { exact: true }).fill(visitor.password);
@@ -88,11 +89,11 @@ describe('accounts in the browser', () => {
     await expect.poll(() => page.getByRole('button', { name: /^Resend email/ }).isDisabled()).toBe(true);
     await page.getByRole('button', { name: "I've verified it" }).click();
     await expectStatus(page, 'Your email is not verified yet. Open the link in the email first.');
-    expect(await page.getByRole('button', { name: 'Account settings' }).count()).toBe(0);
+    expect(await navOffers(page, 'Account')).toBe(false);
 
     await verifyThroughDevLink(page, visitor);
 
-    await page.getByRole('button', { name: 'Sign out' }).click();
+    await signOutOf(page);
     await signIn(page, visitor.email, visitor.password);
     await page.getByRole('heading', { name: `Welcome back, ${visitor.username}!` }).waitFor();
 
@@ -116,7 +117,7 @@ describe('accounts in the browser', () => {
     await expect.poll(() => page.getByRole('button', { name: 'Sign up' }).isEnabled()).toBe(true);
 
     // The Auth user created for the failed sign-up was removed again.
-    await page.getByRole('button', { name: 'Back to sign in' }).click();
+    await page.getByRole('link', { name: 'Back to sign in' }).click();
     await signIn(page, second.email, second.password);
     await expectStatus(page, 'Email or password is incorrect.');
     await page.context().close();
@@ -124,7 +125,7 @@ describe('accounts in the browser', () => {
 
   it('shows one clear error for a wrong password or an unknown email', async () => {
     const { page, visitor } = await signedUpAndVerified();
-    await page.getByRole('button', { name: 'Sign out' }).click();
+    await signOutOf(page);
 
     await signIn(page, visitor.email, 'not the password');
     await expectStatus(page, 'Email or password is incorrect.');
@@ -136,9 +137,9 @@ describe('accounts in the browser', () => {
 
   it('resets a forgotten password through the reset link', async () => {
     const { page, visitor } = await signedUpAndVerified();
-    await page.getByRole('button', { name: 'Sign out' }).click();
+    await signOutOf(page);
 
-    await page.getByRole('button', { name: 'Forgot your password?' }).click();
+    await page.getByRole('link', { name: 'Forgot your password?' }).click();
     await page.getByLabel('Email', { exact: true }).fill(visitor.email);
     await page.getByRole('button', { name: 'Send reset link' }).click();
     await expectStatus(page, 'If an account exists for that email, a reset link is on its way.');
@@ -160,7 +161,7 @@ describe('accounts in the browser', () => {
     const { page, visitor } = await signedUpAndVerified();
     const phone = `+1555${Math.floor(1_000_000 + Math.random() * 8_999_999)}`;
 
-    await page.getByRole('button', { name: 'Account settings' }).click();
+    await goTo(page, 'Account');
     const mfa = page.getByRole('region', { name: 'Second factor' });
     await mfa.getByLabel('Current password', { exact: true }).fill(visitor.password);
     await mfa.getByLabel('Phone number', { exact: true }).fill(phone);
@@ -174,8 +175,7 @@ describe('accounts in the browser', () => {
     );
     await mfa.getByRole('button', { name: `Remove ${phone}` }).waitFor();
 
-    await page.getByRole('button', { name: 'Back' }).click();
-    await page.getByRole('button', { name: 'Sign out' }).click();
+    await signOutOf(page);
     const codesBefore = await smsCodesSentTo(phone).then((c) => c.length);
     await signIn(page, visitor.email, visitor.password);
     await page.getByRole('heading', { name: 'Enter your verification code' }).waitFor();
@@ -193,7 +193,7 @@ describe('accounts in the browser', () => {
     await page.getByRole('heading', { name: `Welcome back, ${visitor.username}!` }).waitFor();
 
     // Removing the factor is itself protected: password, then a fresh SMS code.
-    await page.getByRole('button', { name: 'Account settings' }).click();
+    await goTo(page, 'Account');
     await mfa.getByLabel('Current password', { exact: true }).fill(visitor.password);
     const codesBeforeRemoval = await smsCodesSentTo(phone).then((c) => c.length);
     await mfa.getByRole('button', { name: `Remove ${phone}` }).click();
@@ -206,8 +206,7 @@ describe('accounts in the browser', () => {
     await expectStatus(page, 'Second factor removed.', 'Second factor');
     await mfa.getByText('No second factor yet.').waitFor();
 
-    await page.getByRole('button', { name: 'Back' }).click();
-    await page.getByRole('button', { name: 'Sign out' }).click();
+    await signOutOf(page);
     await signIn(page, visitor.email, visitor.password);
     await page.getByRole('heading', { name: `Welcome back, ${visitor.username}!` }).waitFor();
     await page.context().close();
@@ -215,7 +214,7 @@ describe('accounts in the browser', () => {
 
   it('changes the password (after re-entering the old one) and the email (after confirming the new one)', async () => {
     const { page, visitor } = await signedUpAndVerified();
-    await page.getByRole('button', { name: 'Account settings' }).click();
+    await goTo(page, 'Account');
 
     const password = page.getByRole('region', { name: 'Change password' });
     await password.getByLabel('Current password', { exact: true }).fill('not my password');
@@ -240,13 +239,9 @@ describe('accounts in the browser', () => {
     await expectStatus(page, 'Your email address has been changed.');
     await page.getByRole('button', { name: 'Continue' }).click();
 
-    await page
-      .getByRole('button', { name: 'Sign in' })
-      .or(page.getByRole('button', { name: 'Sign out' }))
-      .waitFor();
-    if (await page.getByRole('button', { name: 'Sign out' }).isVisible()) {
-      await page.getByRole('button', { name: 'Sign out' }).click();
-    }
+    const welcome = page.getByRole('heading', { name: /^Welcome back/ });
+    await page.getByRole('heading', { name: 'Sign in to Member Portal' }).or(welcome).waitFor();
+    if (await welcome.isVisible()) await signOutOf(page);
     await signIn(page, visitor.email, 'my second password');
     await expectStatus(page, 'Email or password is incorrect.');
     await page.reload();
@@ -257,7 +252,7 @@ describe('accounts in the browser', () => {
 
   it('asks the server who I am, downloads my data and deletes my account from the account page', async () => {
     const { page, visitor } = await signedUpAndVerified();
-    await page.getByRole('button', { name: 'Account settings' }).click();
+    await goTo(page, 'Account');
 
     await page.getByRole('button', { name: 'Ask the server who I am' }).click();
     await expectStatus(page, `The server sees ${visitor.email} (verified).`, 'Server check');

@@ -6,6 +6,7 @@ import type { Browser, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { png, text, windowsProgram, zip } from '../../functions/src/intake/test-support/corpus.js';
 import { launchChromium } from '../support/browser.js';
+import { goTo, navOffers } from '../support/nav.js';
 import {
   adminApp,
   createStaff,
@@ -87,8 +88,8 @@ describe('messages with the company', () => {
 
     // The member writes, attaching an image, a zip and a program dressed up as an image.
     const memberPage = await signInMember(member);
-    expect(await memberPage.getByRole('button', { name: 'Staff inbox' }).isHidden()).toBe(true);
-    await memberPage.getByRole('button', { name: 'Messages' }).click();
+    expect(await navOffers(memberPage, 'Staff inbox')).toBe(false);
+    await goTo(memberPage, 'Messages');
     await memberPage.getByRole('heading', { name: 'Messages with the company' }).waitFor();
     await memberPage.getByLabel('Message', { exact: true }).fill('Hello, here are my files.');
     await memberPage.getByLabel('Attach files').setInputFiles([
@@ -127,13 +128,13 @@ describe('messages with the company', () => {
 
     // Staff finds the conversation, unread, at the top of the inbox.
     const staffPage = await signInStaff(staff);
-    await staffPage.getByRole('button', { name: 'Staff inbox' }).click();
+    await goTo(staffPage, 'Staff inbox');
     await staffPage.getByRole('heading', { name: 'Staff inbox' }).waitFor();
     const conversations = staffPage.getByRole('list', { name: 'Conversations' });
-    const row = conversations.getByRole('button', { name: new RegExp(member.username) });
+    const row = conversations.getByRole('link', { name: new RegExp(member.username) });
     await row.waitFor();
     expect(await row.textContent()).toContain('Unread');
-    expect(await conversations.getByRole('button').first().textContent()).toContain(member.username);
+    expect(await conversations.getByRole('link').first().textContent()).toContain(member.username);
     await row.click();
     await staffPage.getByRole('heading', { name: `Conversation with ${member.username}` }).waitFor();
     const staffMessages = staffPage.getByRole('list', { name: 'Messages' });
@@ -179,10 +180,10 @@ describe('messages with the company', () => {
     await noSidewaysScroll(memberPage);
 
     // Back in the inbox, the answered conversation is no longer unread.
-    await staffPage.getByRole('button', { name: 'Back to inbox' }).click();
+    await staffPage.getByRole('link', { name: 'All conversations' }).click();
     const answered = staffPage
       .getByRole('list', { name: 'Conversations' })
-      .getByRole('button', { name: new RegExp(member.username) });
+      .getByRole('link', { name: new RegExp(member.username) });
     await answered.waitFor();
     expect(await answered.textContent()).not.toContain('Unread');
     expect(await answered.textContent()).toContain('Staff replied');
@@ -194,7 +195,7 @@ describe('messages with the company', () => {
   it('cancels an upload in progress and refuses files the portal does not take', async () => {
     const member = await createVerifiedMember(admin.app);
     const page = await signInMember(member);
-    await page.getByRole('button', { name: 'Messages' }).click();
+    await goTo(page, 'Messages');
     await page.getByRole('heading', { name: 'Messages with the company' }).waitFor();
 
     // A slow connection keeps the upload running long enough to cancel it.
@@ -261,7 +262,7 @@ describe('messages with the company', () => {
   it('tells a member who sent 10 messages this minute how long to wait; the server kept count', async () => {
     const member = await createVerifiedMember(admin.app);
     const page = await signInMember(member);
-    await page.getByRole('button', { name: 'Messages' }).click();
+    await goTo(page, 'Messages');
     const status = page.locator('form.composer > [role=status]');
     for (let i = 1; i <= 10; i += 1) {
       await page.getByLabel('Message', { exact: true }).fill(`Message ${i}`);
@@ -309,8 +310,11 @@ describe('messages with the company', () => {
     await batch.commit();
 
     const staffPage = await signInStaff(staff);
-    await staffPage.getByRole('button', { name: 'Staff inbox' }).click();
-    await staffPage.getByRole('button', { name: new RegExp(member.username) }).click();
+    await goTo(staffPage, 'Staff inbox');
+    await staffPage
+      .getByRole('list', { name: 'Conversations' })
+      .getByRole('link', { name: new RegExp(member.username) })
+      .click();
     const received = staffPage
       .getByRole('list', { name: 'Messages' })
       .getByRole('listitem')

@@ -8,6 +8,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROOT } from '../../scripts/lib/project.js';
 import { launchChromium } from '../support/browser.js';
+import { goTo, navOffers } from '../support/nav.js';
 import { uniqueEmail } from '../support/client.js';
 import { adminApp, PASSWORD, randomCode, requireBackendEnv, storeCode } from '../support/premium.js';
 import { smsCodeFor } from '../support/sms.js';
@@ -121,8 +122,8 @@ describe('premium in the browser', () => {
     const page = await openApp();
     await signIn(page, member);
     await page.getByRole('heading', { name: `Welcome back, ${member.username}!` }).waitFor();
-    expect(await page.getByRole('button', { name: 'Staff console' }).isVisible()).toBe(false);
-    await page.getByRole('button', { name: 'Library' }).click();
+    expect(await navOffers(page, 'Staff console')).toBe(false);
+    await goTo(page, 'Library');
     await page.getByText('Premium items are locked. Redeem an access code to unlock them.').waitFor();
     await item(page, `🔒 ${VIDEO_TITLE}`).getByRole('button', { name: 'Redeem a code to unlock' }).waitFor();
 
@@ -168,7 +169,7 @@ describe('premium in the browser', () => {
       .fill(await smsCodeFor(staff.phoneNumber!));
     await staffPage.getByRole('button', { name: 'Sign in' }).click();
     await staffPage.getByRole('heading', { name: `Welcome back, ${staff.username}!` }).waitFor();
-    await staffPage.getByRole('button', { name: 'Staff console' }).click();
+    await goTo(staffPage, 'Staff console');
     await staffPage.getByLabel('Member (username or email)').fill(member.email);
     await staffPage.getByRole('button', { name: 'Revoke premium' }).click();
     await staffPage.getByText(`Premium revoked for ${member.email}.`).waitFor();
@@ -181,8 +182,7 @@ describe('premium in the browser', () => {
     await noSideScroll(staffPage);
 
     // The member: opening the library refreshes the token, and the video is locked again.
-    await page.getByRole('button', { name: 'Back' }).click();
-    await page.getByRole('button', { name: 'Library' }).click();
+    await goTo(page, 'Library');
     await page.getByText('Premium items are locked. Redeem an access code to unlock them.').waitFor();
     await item(page, `🔒 ${VIDEO_TITLE}`).getByRole('button', { name: 'Redeem a code to unlock' }).waitFor();
     expect(await page.getByRole('button', { name: 'Play video' }).count()).toBe(0);
@@ -197,7 +197,7 @@ describe('premium in the browser', () => {
     await signIn(page, staff);
     await page.getByLabel('Verification code', { exact: true }).fill(await smsCodeFor(staff.phoneNumber!));
     await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.getByRole('button', { name: 'Staff console' }).click();
+    await goTo(page, 'Staff console');
     await page.getByLabel('How many codes').fill('2');
     await page.getByRole('button', { name: 'Create codes' }).click();
     await page.getByText(/^Created 2 codes, redeemable until \d{4}-\d{2}-\d{2}\.$/).waitFor();
@@ -215,7 +215,7 @@ describe('premium in the browser', () => {
     const page = await openApp();
     await signIn(page, staff);
     await page.getByRole('heading', { name: `Welcome back, ${staff.username}!` }).waitFor();
-    await page.getByRole('button', { name: 'Staff console' }).click();
+    await goTo(page, 'Staff console');
     await page
       .getByText('Staff tools need a sign-in with your second factor. Sign out and sign in again with it.')
       .waitFor();

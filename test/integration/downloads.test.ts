@@ -13,6 +13,7 @@ import {
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { localPorts, projectId } from '../../scripts/lib/project.js';
 import { text } from '../../functions/src/intake/test-support/corpus.js';
+import { downloadThroughFunction } from '../support/downloads.js';
 import {
   adminApp,
   createMember,
@@ -55,12 +56,7 @@ function storageOf(m: Member) {
   return storage;
 }
 
-async function download(path: string, idToken?: string, headers: Record<string, string> = {}) {
-  return fetch(
-    `http://${ports.host}:${ports.functions}/${projectId()}/us-central1/downloadFile?path=${encodeURIComponent(path)}`,
-    { headers: { ...headers, ...(idToken ? { authorization: `Bearer ${idToken}` } : {}) } },
-  );
-}
+const download = downloadThroughFunction;
 
 async function premiumFile(): Promise<string> {
   const path = `content/premium/test-${randomUUID()}.webm`;

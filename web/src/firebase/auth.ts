@@ -11,6 +11,7 @@ import {
   indexedDBLocalPersistence,
   initializeAuth,
   onAuthStateChanged,
+  onIdTokenChanged,
   reauthenticateWithCredential,
   reload,
   sendEmailVerification,
@@ -36,6 +37,19 @@ export type { User };
 
 export function watchUser(callback: (user: User | null) => void): () => void {
   return onAuthStateChanged(auth(), callback);
+}
+
+/**
+ * Also fires when another tab of this app refreshes the shared session (a verification or an
+ * email change finished there): the SDK syncs the persisted user between tabs.
+ */
+export function watchIdToken(callback: (user: User | null) => void): () => void {
+  return onIdTokenChanged(auth(), callback);
+}
+
+/** Re-reads the account from Auth: the record may say more than the token (verified, new email). */
+export function reloadUser(user: User): Promise<void> {
+  return reload(user);
 }
 
 export function currentUser(): User | null {

@@ -1,3 +1,4 @@
+import type { PageContext } from '../app/page.js';
 import { changeEmail, changePassword, type User } from '../firebase/auth.js';
 import { exportMyData, whoami } from '../firebase/functions.js';
 import { enrolledFactors, finishEnrolment, startEnrolment, unenrol } from '../firebase/mfa.js';
@@ -183,7 +184,8 @@ function exportSection(): HTMLElement {
   );
 }
 
-export function accountView(user: User, back: () => void): HTMLElement {
+export function accountPage(ctx: PageContext): HTMLElement {
+  const user = ctx.user!;
   return h(
     'div',
     { class: 'stack' },
@@ -191,13 +193,14 @@ export function accountView(user: User, back: () => void): HTMLElement {
       'div',
       { class: 'card' },
       h('h1', {}, 'Your account'),
-      h('button', { type: 'button', class: 'secondary', onclick: back }, 'Back'),
+      h('p', {}, `Signed in as ${user.email ?? 'member'}.`),
     ),
     passwordSection(),
     emailSection(user),
     secondFactorSection(),
     exportSection(),
-    serverCheck(),
-    deleteAccountSection(),
+    // A developer's check of the client → Functions path; members never see it.
+    import.meta.env.DEV ? serverCheck() : null,
+    deleteAccountSection(ctx),
   );
 }

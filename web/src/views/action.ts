@@ -1,4 +1,4 @@
-import { showCurrent } from '../app/session.js';
+import type { PageContext } from '../app/page.js';
 import { applyEmailCode, refreshUser, resetPassword } from '../firebase/auth.js';
 import { field, formValue, h, statusRegion } from '../ui/dom.js';
 import { describeError } from '../ui/errors.js';
@@ -21,15 +21,27 @@ export function readEmailAction(search: string): EmailAction | null {
   return null;
 }
 
-function continueButton(): HTMLElement {
-  return h('button', { type: 'button', onclick: () => showCurrent(true) }, 'Continue');
+/** Continue leaves the link's address, so a reload does not try the used code again. */
+function continueButton(ctx: PageContext): HTMLElement {
+  return h('button', { type: 'button', onclick: () => ctx.navigate('/', { replace: true }) }, 'Continue');
 }
 
-export function emailActionView(action: EmailAction): HTMLElement {
-  return action.mode === 'resetPassword' ? resetView(action.oobCode) : applyView(action);
+/** The page our email links open (any path with `mode` and `oobCode`; see routes.ts). */
+export function actionPage(ctx: PageContext): HTMLElement {
+  const action = readEmailAction(`?${ctx.query.toString()}`);
+  if (!action) {
+    ctx.setTitle('Link not recognised');
+    return h(
+      'section',
+      { class: 'card' },
+      h('h1', {}, 'This link is not one of ours'),
+      h('p', {}, h('a', { href: '/' }, 'Go to the home page')),
+    );
+  }
+  return action.mode === 'resetPassword' ? resetView(action.oobCode, ctx) : applyView(action, ctx);
 }
 
-function applyView(action: EmailAction): HTMLElement {
+function applyView(action: EmailAction, ctx: PageContext): HTMLElement {
   const status = statusRegion();
   status.textContent = 'Checking the link…';
   const card = h('section', { class: 'card' }, h('h1', {}, 'Confirm your email'), status);
@@ -37,21 +49,23 @@ function applyView(action: EmailAction): HTMLElement {
     .then(() => refreshUser())
     .then(
       () => {
+        // Other open tabs of the app refresh their token and move on too.
+        ctx.accountChanged();
         status.textContent =
           action.mode === 'verifyEmail'
             ? 'Your email address is verified.'
             : 'Your email address has been changed.';
-        card.append(continueButton());
+        card.append(continueButton(ctx));
       },
       (error: unknown) => {
         status.textContent = describeError(error);
-        card.append(continueButton());
+        card.append(continueButton(ctx));
       },
     );
   return card;
 }
 
-function resetView(oobCode: string): HTMLElement {
+function resetView(oobCode: string, ctx: PageContext): HTMLElement {
   const status = statusRegion();
   const form = h(
     'form',
@@ -69,7 +83,7 @@ function resetView(oobCode: string): HTMLElement {
   onSubmit(form, status, 'Saving…', async () => {
     await resetPassword(oobCode, formValue(form, 'new-password'));
     form.querySelector('button[type=submit]')?.remove();
-    form.append(continueButton());
+    form.append(continueButton(ctx));
     return 'Your password has been changed. Sign in with the new one.';
   });
   return form;

@@ -1,12 +1,11 @@
-import { holdRendering, markShown } from '../app/session.js';
+import type { PageContext } from '../app/page.js';
 import { signOut } from '../firebase/auth.js';
-import { field, formValue, h, mount, statusRegion } from '../ui/dom.js';
+import { field, formValue, h, statusRegion } from '../ui/dom.js';
 import { onSubmit } from '../ui/form.js';
 import { confirmIdentity } from './confirm-identity.js';
-import { visitorView } from './visitor.js';
 
 /** "Delete account", offered on the verification gate and on the account page. */
-export function deleteAccountSection(): HTMLElement {
+export function deleteAccountSection(ctx: PageContext): HTMLElement {
   const status = statusRegion();
   const form = h(
     'form',
@@ -28,13 +27,12 @@ export function deleteAccountSection(): HTMLElement {
   );
   onSubmit(form, status, 'Deleting your account…', async () => {
     await confirmIdentity(formValue(form, 'delete-password'), section);
-    await holdRendering(async () => {
+    await ctx.hold(async () => {
       const { deleteMyAccount } = await import('../firebase/functions.js');
       await deleteMyAccount();
       await signOut();
-      markShown(null);
-      mount(visitorView('sign-in', 'Your account and all its data have been deleted.'));
     });
+    ctx.navigate('/signin', { replace: true, notice: 'Your account and all its data have been deleted.' });
   });
   return section;
 }

@@ -1,51 +1,42 @@
-import { markShown } from '../app/session.js';
+import type { PageContext } from '../app/page.js';
 import { loadProfile } from '../data/profile.js';
-import { signOut, type User } from '../firebase/auth.js';
-import { h, mount, statusRegion } from '../ui/dom.js';
+import { h, statusRegion } from '../ui/dom.js';
 import { describeError } from '../ui/errors.js';
 import { chooseUsernameForm } from './choose-username.js';
-import { messagesEntry } from './messages-entry.js';
-import { premiumNav } from './premium-nav.js';
 
-/** Signed-in home for verified members: the welcome, read from their profile. */
-export function homeView(user: User): HTMLElement {
+/**
+ * Home for verified members: the welcome, read from their profile before the page shows, so the
+ * greeting never flashes without the name.
+ */
+export async function homePage(ctx: PageContext): Promise<HTMLElement> {
+  const user = ctx.user!;
   const status = statusRegion();
   const heading = h('h1', {}, 'Welcome back!');
-  loadProfile(user.uid).then(
-    (profile) => {
-      if (profile) heading.textContent = `Welcome back, ${profile.username}!`;
-      else
-        heading.after(
-          chooseUsernameForm(user.uid, (username) => {
-            heading.textContent = `Welcome back, ${username}!`;
-          }),
-        );
-    },
-    (error: unknown) => {
-      status.textContent = describeError(error);
-    },
-  );
-
-  const openAccount = async (): Promise<void> => {
-    status.textContent = 'Opening…';
-    try {
-      const { accountView } = await import('./account.js');
-      markShown(user);
-      mount(accountView(user, () => mount(homeView(user))));
-    } catch (error) {
-      status.textContent = describeError(error);
-    }
-  };
-
-  return h(
+  const card = h(
     'section',
-    { class: 'card' },
+    { class: 'card', 'aria-labelledby': 'home-heading' },
     heading,
     h('p', {}, `Signed in as ${user.email ?? 'member'}.`),
-    premiumNav(user, () => homeView(user), status),
-    messagesEntry(user, status, () => mount(homeView(user))),
-    h('button', { type: 'button', onclick: () => void openAccount() }, 'Account settings'),
-    h('button', { type: 'button', class: 'secondary', onclick: () => void signOut() }, 'Sign out'),
+    h(
+      'ul',
+      { class: 'home-links' },
+      h('li', {}, h('a', { href: '/library' }, 'Open the library'), ' — guides, videos and premium content.'),
+      h('li', {}, h('a', { href: '/messages' }, 'Write to the company'), ' — questions, files and replies.'),
+    ),
     status,
   );
+  heading.id = 'home-heading';
+  try {
+    const profile = await loadProfile(user.uid);
+    if (profile) heading.textContent = `Welcome back, ${profile.username}!`;
+    else
+      heading.after(
+        chooseUsernameForm(user.uid, (username) => {
+          heading.textContent = `Welcome back, ${username}!`;
+        }),
+      );
+  } catch (error) {
+    status.textContent = describeError(error);
+  }
+  return card;
 }

@@ -1,7 +1,8 @@
 import { listThreads, markThreadRead, memberName, sendAsStaff } from '../data/messages.js';
 import { isUnreadForStaff, type ThreadSummary } from '../data/thread-summary.js';
-import type { User } from '../firebase/auth.js';
-import { h, mount, statusRegion } from '../ui/dom.js';
+import type { PageContext } from '../app/page.js';
+import { canAnswerMessages } from '../data/staff-session.js';
+import { h, statusRegion } from '../ui/dom.js';
 import { describeError } from '../ui/errors.js';
 import { pollWhileShown } from '../ui/poll.js';
 import { conversationPanel } from './messages-conversation.js';
@@ -11,36 +12,49 @@ import { conversationPanel } from './messages-conversation.js';
 const INBOX_POLL_MS = 10_000;
 const timeFormat = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });
 
-function staffConversationView(
-  staff: User,
-  thread: ThreadSummary,
-  name: string,
-  back: () => void,
-): HTMLElement {
+const NEEDS_SECOND_FACTOR =
+  'Answering members needs a sign-in with your second factor. Sign out and sign in again with it.';
+
+/** One member's conversation, at /staff/inbox/<member uid>. */
+export async function staffConversationPage(ctx: PageContext): Promise<HTMLElement> {
+  const staff = ctx.user!;
+  const uid = ctx.params.uid!;
   const status = statusRegion();
+  const heading = h('h1', { id: 'conversation-heading' }, 'Conversation');
+  const section = h(
+    'section',
+    { class: 'card', 'aria-labelledby': 'conversation-heading' },
+    heading,
+    h('p', {}, h('a', { href: '/staff/inbox' }, 'All conversations')),
+    status,
+  );
+  if (!(await canAnswerMessages(staff))) {
+    status.textContent = NEEDS_SECOND_FACTOR;
+    return section;
+  }
+  const name = await memberName(uid);
+  heading.textContent = `Conversation with ${name}`;
+  ctx.setTitle(`Conversation with ${name}`);
   const markRead = (): void => {
-    markThreadRead(thread.uid).catch((error: unknown) => {
+    markThreadRead(uid).catch((error: unknown) => {
       status.textContent = describeError(error);
     });
   };
   markRead();
-  return h(
-    'section',
-    { class: 'card', 'aria-labelledby': 'conversation-heading' },
-    h('h1', { id: 'conversation-heading' }, `Conversation with ${name}`),
-    h('button', { type: 'button', class: 'secondary', onclick: back }, 'Back to inbox'),
-    status,
+  section.append(
     conversationPanel({
-      threadUid: thread.uid,
+      threadUid: uid,
       reader: { uid: staff.uid, role: 'staff' },
       otherName: name,
-      send: (text, attachments) => sendAsStaff(thread.uid, staff.uid, text, attachments),
+      send: (text, attachments) => sendAsStaff(uid, staff.uid, text, attachments),
       onIncoming: markRead,
     }),
   );
+  return section;
 }
 
-export function inboxView(staff: User, back: () => void): HTMLElement {
+export async function inboxPage(ctx: PageContext): Promise<HTMLElement> {
+  const staff = ctx.user!;
   const status = statusRegion();
   const list = h('ul', { class: 'inbox', 'aria-label': 'Conversations' });
   const names = new Map<string, string>();
@@ -49,18 +63,19 @@ export function inboxView(staff: User, back: () => void): HTMLElement {
     { class: 'card', 'aria-labelledby': 'inbox-heading' },
     h('h1', { id: 'inbox-heading' }, 'Staff inbox'),
     h('p', {}, 'Conversations with members, most recent first.'),
-    h('button', { type: 'button', class: 'secondary', onclick: back }, 'Back'),
     list,
     status,
   );
-
-  const reopen = (): void => mount(inboxView(staff, back));
+  if (!(await canAnswerMessages(staff))) {
+    status.textContent = NEEDS_SECOND_FACTOR;
+    return view;
+  }
 
   const row = (thread: ThreadSummary, name: string): HTMLElement => {
     const unread = isUnreadForStaff(thread);
     const open = h(
-      'button',
-      { type: 'button', class: `thread${unread ? ' unread' : ''}` },
+      'a',
+      { href: `/staff/inbox/${encodeURIComponent(thread.uid)}`, class: `thread${unread ? ' unread' : ''}` },
       h('span', { class: 'thread-name' }, name),
       unread ? h('span', { class: 'badge' }, 'Unread') : null,
       h(
@@ -69,7 +84,6 @@ export function inboxView(staff: User, back: () => void): HTMLElement {
         `${thread.lastAuthor === 'member' ? 'Member wrote' : 'Staff replied'} · ${timeFormat.format(thread.lastMessageAt)}`,
       ),
     );
-    open.addEventListener('click', () => mount(staffConversationView(staff, thread, name, reopen)));
     return h('li', {}, open);
   };
 

@@ -1,6 +1,6 @@
 import { type ContentItem, fileName, formatSize, listContent } from '../data/library.js';
 import { describeAccess, type PremiumAccess, redeem, refreshAccess } from '../data/premium.js';
-import type { User } from '../firebase/auth.js';
+import type { PageContext } from '../app/page.js';
 import { downloadBlob, downloadChecked } from '../firebase/downloads.js';
 import { field, formValue, h, statusRegion } from '../ui/dom.js';
 import { describeError } from '../ui/errors.js';
@@ -23,11 +23,16 @@ function isDenied(error: unknown): boolean {
  * The library: free items for every member, premium items locked until the token carries an
  * active premium claim. Loaded on demand (dynamic import) so the sign-in page stays small.
  */
-export function libraryView(user: User, back: () => void): HTMLElement {
+// Object URLs of the last visit's downloads, released when the library is opened again.
+const lastVisitUrls: string[] = [];
+
+export function libraryPage(ctx: PageContext): HTMLElement {
+  const user = ctx.user!;
+  for (const url of lastVisitUrls.splice(0)) URL.revokeObjectURL(url);
+  const objectUrls = lastVisitUrls;
   const accessLine = h('p', { class: 'access-line' });
   const list = h('ul', { class: 'library-list', 'aria-label': 'Library items' });
   const pageStatus = statusRegion();
-  const objectUrls: string[] = [];
   let items: ContentItem[] = [];
   let access: PremiumAccess = { active: false, until: null, expired: false };
 
@@ -151,18 +156,6 @@ export function libraryView(user: User, back: () => void): HTMLElement {
     pageStatus,
     list,
     codeForm,
-    h(
-      'button',
-      {
-        type: 'button',
-        class: 'secondary',
-        onclick: () => {
-          for (const url of objectUrls.splice(0)) URL.revokeObjectURL(url);
-          back();
-        },
-      },
-      'Back',
-    ),
   );
 
   pageStatus.textContent = 'Loading the library…';

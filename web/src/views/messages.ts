@@ -1,10 +1,11 @@
 import { sendAsMember } from '../data/messages.js';
-import type { User } from '../firebase/auth.js';
+import type { PageContext } from '../app/page.js';
 import { h } from '../ui/dom.js';
 import { conversationPanel } from './messages-conversation.js';
 
-/** The member's conversation with the company. Loaded on demand from the home page. */
-export function messagesView(user: User, back: () => void): HTMLElement {
+/** The member's conversation with the company (its own chunk). */
+export function messagesPage(ctx: PageContext): HTMLElement {
+  const user = ctx.user!;
   return h(
     'section',
     { class: 'card', 'aria-labelledby': 'messages-heading' },
@@ -14,7 +15,6 @@ export function messagesView(user: User, back: () => void): HTMLElement {
       {},
       'Ask us anything, and send images, PDFs, text files or ZIP archives. New replies appear here.',
     ),
-    h('button', { type: 'button', class: 'secondary', onclick: back }, 'Back'),
     conversationPanel({
       threadUid: user.uid,
       reader: { uid: user.uid, role: 'member' },

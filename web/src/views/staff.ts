@@ -1,6 +1,6 @@
 import { formatDay } from '../data/premium.js';
 import { type AuditRow, loadAudit, loadStaffAccess, optionalDays } from '../data/staff.js';
-import type { User } from '../firebase/auth.js';
+import type { PageContext } from '../app/page.js';
 import { createAccessCodes, grantPremium, revokePremium } from '../firebase/premium-calls.js';
 import { field, formValue, h, statusRegion } from '../ui/dom.js';
 import { describeError } from '../ui/errors.js';
@@ -148,7 +148,8 @@ function auditRow(row: AuditRow): HTMLElement {
 }
 
 /** Staff console (a lazy chunk). Functions and rules enforce access; this page only explains it. */
-export function staffView(user: User, back: () => void): HTMLElement {
+export function staffPage(ctx: PageContext): HTMLElement {
+  const user = ctx.user!;
   const status = statusRegion();
   const content = h('div', { class: 'staff-content' });
   const section = h(
@@ -157,7 +158,6 @@ export function staffView(user: User, back: () => void): HTMLElement {
     h('h1', { id: 'staff-heading' }, 'Staff console'),
     status,
     content,
-    h('button', { type: 'button', class: 'secondary', onclick: back }, 'Back'),
   );
   loadStaffAccess(user).then(
     (access) => {

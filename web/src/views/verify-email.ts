@@ -1,12 +1,13 @@
 import { verificationEmail } from '../app/cooldown.js';
-import { showCurrent } from '../app/session.js';
-import { refreshUser, sendVerification, signOut, type User } from '../firebase/auth.js';
+import type { PageContext } from '../app/page.js';
+import { refreshUser, sendVerification } from '../firebase/auth.js';
 import { h, statusRegion } from '../ui/dom.js';
 import { describeError } from '../ui/errors.js';
 import { deleteAccountSection } from './delete-account.js';
 
 /** The only page an unverified member sees (DESIGN §2); rules and functions refuse them the rest. */
-export function verifyEmailView(user: User): HTMLElement {
+export function verifyPage(ctx: PageContext): HTMLElement {
+  const user = ctx.user!;
   const status = statusRegion();
   const resend = h('button', { type: 'button', class: 'secondary' }, 'Resend email');
   const verified = h('button', { type: 'button' }, "I've verified it");
@@ -54,7 +55,8 @@ export function verifyEmailView(user: User): HTMLElement {
     try {
       const fresh = await refreshUser();
       if (fresh?.emailVerified) {
-        showCurrent();
+        // The router moves on to home (or the page asked for) once the session says verified.
+        ctx.refresh();
         return;
       }
       status.textContent = 'Your email is not verified yet. Open the link in the email first.';
@@ -81,9 +83,8 @@ export function verifyEmailView(user: User): HTMLElement {
       verified,
       resend,
       devSlot,
-      h('button', { type: 'button', class: 'secondary', onclick: () => void signOut() }, 'Sign out'),
       status,
     ),
-    deleteAccountSection(),
+    deleteAccountSection(ctx),
   );
 }

@@ -1,5 +1,5 @@
 import { verificationEmail } from '../app/cooldown.js';
-import { holdRendering } from '../app/session.js';
+import type { PageContext } from '../app/page.js';
 import { checkUsername } from '../data/username.js';
 import {
   deleteJustCreatedUser,
@@ -21,13 +21,28 @@ const TITLES: Record<Mode, string> = {
   reset: 'Reset your password',
 };
 
-/** Landing page for signed-out visitors: sign in, sign up, or ask for a password reset. */
-export function visitorView(mode: Mode = 'sign-in', notice = ''): HTMLElement {
+const PATHS: Record<Mode, string> = { 'sign-in': '/signin', 'sign-up': '/signup', reset: '/reset' };
+
+/** The email typed on sign-in, handed to the reset form when the member follows "Forgot your password?". */
+const TYPED_EMAIL = 'portal.typedEmail';
+
+export const signInPage = (ctx: PageContext): HTMLElement => visitorView('sign-in', ctx);
+export const signUpPage = (ctx: PageContext): HTMLElement => visitorView('sign-up', ctx);
+export const resetPage = (ctx: PageContext): HTMLElement => visitorView('reset', ctx);
+
+/** Pages for signed-out visitors: sign in, sign up, or ask for a password reset. */
+function visitorView(mode: Mode, ctx: PageContext): HTMLElement {
   const status = statusRegion();
-  status.textContent = notice;
-  const go = (next: Mode) => () => form.replaceWith(visitorView(next));
-  const link = (text: string, next: Mode) =>
-    h('button', { type: 'button', class: 'link', onclick: go(next) }, text);
+  status.textContent = ctx.notice;
+  // The page asked for before sign-in travels with the visitor between these pages.
+  const next = ctx.query.get('next');
+  const link = (text: string, target: Mode) => {
+    const a = h('a', { href: PATHS[target] + (next ? `?next=${encodeURIComponent(next)}` : '') }, text);
+    if (target === 'reset') {
+      a.addEventListener('click', () => sessionStorage.setItem(TYPED_EMAIL, formValue(form, 'email').trim()));
+    }
+    return a;
+  };
 
   const fields: HTMLElement[] = [field('Email', { name: 'email', type: 'email', autocomplete: 'email' })];
   if (mode === 'sign-up') {
@@ -71,8 +86,8 @@ export function visitorView(mode: Mode = 'sign-in', notice = ''): HTMLElement {
     async () => {
       const email = formValue(form, 'email').trim();
       const password = formValue(form, 'password');
-      if (mode === 'sign-in') return signInOrSecondFactor(form, email, password);
-      if (mode === 'sign-up') return createAccount(email, formValue(form, 'username'), password);
+      if (mode === 'sign-in') return signInOrSecondFactor(form, email, password, ctx);
+      if (mode === 'sign-up') return createAccount(email, formValue(form, 'username'), password, ctx);
       await requestPasswordReset(email);
       if (import.meta.env.DEV) await offerDevResetLink(form, email);
       return 'If an account exists for that email, a reset link is on its way.';
@@ -96,13 +111,23 @@ export function visitorView(mode: Mode = 'sign-in', notice = ''): HTMLElement {
           link('Back to sign in', 'sign-in'),
         );
   form.append(switcher);
+  if (mode === 'reset') {
+    const typed = sessionStorage.getItem(TYPED_EMAIL);
+    const input = form.querySelector<HTMLInputElement>('input[name=email]');
+    if (typed && input) input.value = typed;
+  }
   return form;
 }
 
-async function signInOrSecondFactor(form: HTMLElement, email: string, password: string): Promise<string> {
+async function signInOrSecondFactor(
+  form: HTMLElement,
+  email: string,
+  password: string,
+  ctx: PageContext,
+): Promise<string> {
   try {
     await signIn(email, password);
-    // The session renders the next page.
+    // The router moves on to the page that was asked for once the session changes.
     return '';
   } catch (error) {
     // Only members with a second factor need its code (and the module that asks for it).
@@ -112,7 +137,15 @@ async function signInOrSecondFactor(form: HTMLElement, email: string, password: 
     const mfa = await import('../firebase/mfa.js');
     if (!mfa.isSecondFactorRequired(error)) throw error;
     const { secondFactorView } = await import('./second-factor.js');
-    form.replaceWith(secondFactorView(error, 'Sign in'));
+    // Cancel starts the sign-in again, keeping the page that was asked for.
+    form.replaceWith(
+      secondFactorView(
+        error,
+        'Sign in',
+        () => undefined,
+        () => ctx.refresh(),
+      ),
+    );
     return '';
   }
 }
@@ -121,10 +154,15 @@ async function signInOrSecondFactor(form: HTMLElement, email: string, password: 
  * The Auth user comes first (the rules need its uid), then the profile and username in one
  * batch. If the batch fails the new user is removed again, so a taken name leaves nothing behind.
  */
-async function createAccount(email: string, usernameInput: string, password: string): Promise<string> {
+async function createAccount(
+  email: string,
+  usernameInput: string,
+  password: string,
+  ctx: PageContext,
+): Promise<string> {
   const username = checkUsername(usernameInput);
   if (!username.ok) return username.message;
-  await holdRendering(async () => {
+  await ctx.hold(async () => {
     const user = await signUp(email, password);
     try {
       const { createProfile } = await import('../data/profile.js');
