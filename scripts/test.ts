@@ -71,6 +71,13 @@ tally('build', built);
 
 await vitest('unit', ['unit']);
 
+// Our Firestore emulator against Google's on a seeded corpus; prints why and passes when Java or
+// Google's emulator is missing (issue 18).
+await check('differential conformance (npm run conformance)', 'npx', [
+  'tsx',
+  'emulators/src/firestore/test-support/differential/run.ts',
+]);
+
 if (built) {
   console.log('\n▶ starting the local backend');
   try {
