@@ -156,6 +156,22 @@ describe('addresses and history', () => {
     await context.close();
   });
 
+  it('the SMS step offers a code again after a minute and can be cancelled back to sign-in', async () => {
+    const staff = await createStaff(admin.app);
+    const context = await newContext();
+    const page = await context.newPage();
+    await page.goto(`${origin()}/signin?next=%2Fstaff`);
+    await signIn(page, staff.email, staff.password);
+    await page.getByRole('heading', { name: 'Enter your verification code' }).waitFor();
+    const resend = page.getByRole('button', { name: /^Resend code/ });
+    await expect.poll(() => resend.textContent()).toMatch(/^Resend code \(\d+ s\)$/);
+    expect(await resend.isDisabled()).toBe(true);
+    await page.getByRole('button', { name: 'Cancel' }).click();
+    await page.getByRole('heading', { name: 'Sign in to Member Portal' }).waitFor();
+    expect(new URL(page.url()).search).toBe('?next=%2Fstaff');
+    await context.close();
+  });
+
   it('Back, Forward and reload stay on the app’s pages, with titles and focus on the heading', async () => {
     const member = await createVerifiedMember(admin.app);
     const context = await newContext();
