@@ -10,6 +10,7 @@ import { Code, FirestoreError, invalid } from './errors.js';
 import type { ListenHub } from './listen.js';
 import { type DatabaseId, dbRoot, parseResource } from './paths.js';
 import { type FieldRef, project, type Query, runQuery } from './query.js';
+import { History } from './history.js';
 import { checkDocument, checkList, type RulesContext } from './rules-gate.js';
 import { Store, type StoredDoc } from './store.js';
 import { Clock, timestampToDate } from './timestamps.js';
@@ -40,8 +41,12 @@ export interface Change {
   doc: StoredDoc | undefined;
 }
 
+/** How a read chooses its data (firestore.proto `consistency_selector`). */
 export type TxnSelector =
-  { transaction: string } | { newTransaction: { readOnly: boolean; retryTransaction?: string } } | undefined;
+  | { transaction: string }
+  | { newTransaction: { readOnly: boolean; retryTransaction?: string; readTime?: string } }
+  | { readTime: string }
+  | undefined;
 
 export interface ReadResult<T> {
   items: T;
@@ -56,6 +61,7 @@ export class Database {
   readonly store = new Store();
   readonly txns = new TransactionManager();
   readonly clock = new Clock();
+  readonly history = new History();
   readonly root: string;
   readonly docsRoot: string;
   listeners?: ListenHub;
@@ -106,17 +112,53 @@ export class Database {
     };
   }
 
-  private resolveTxn(sel: TxnSelector): { txn?: Txn; began: boolean } {
+  /** The transaction a read runs in (begun here if asked) and the time it reads at, if not now. */
+  private resolveTxn(sel: TxnSelector): { txn?: Txn; began: boolean; readTime?: string } {
     if (!sel) return { began: false };
-    if ('transaction' in sel) return { txn: this.txns.get(sel.transaction), began: false };
-    return {
-      txn: this.txns.begin(sel.newTransaction.readOnly, sel.newTransaction.retryTransaction),
-      began: true,
-    };
+    if ('readTime' in sel) {
+      this.checkReadTime(sel.readTime);
+      return { began: false, readTime: sel.readTime };
+    }
+    if ('transaction' in sel) {
+      const txn = this.txns.get(sel.transaction);
+      return { txn, began: false, readTime: txn.readTime };
+    }
+    const n = sel.newTransaction;
+    if (n.readTime !== undefined) this.checkReadTime(n.readTime);
+    const txn = this.txns.begin(n.readOnly, n.retryTransaction, n.readTime);
+    return { txn, began: true, readTime: txn.readTime };
   }
 
-  beginTransaction(readOnly: boolean, retryOf?: string): string {
-    return this.txns.begin(readOnly, retryOf).id;
+  checkReadTime(readTime: string): void {
+    this.history.check(readTime, this.clock.now());
+  }
+
+  beginTransaction(readOnly: boolean, retryOf?: string, readTime?: string): string {
+    if (readTime !== undefined) this.checkReadTime(readTime);
+    return this.txns.begin(readOnly, retryOf, readTime).id;
+  }
+
+  /** The document at `path` now, or as of `readTime`. */
+  private docAt(path: string, readTime: string | undefined): StoredDoc | undefined {
+    const current = this.store.get(path);
+    return readTime === undefined ? current : this.history.docAt(path, current, readTime);
+  }
+
+  /** Runs a query on the current store, or on the documents as of `readTime`. */
+  private queryAt(q: Query, readTime: string | undefined, withSubcollections = false): StoredDoc[] {
+    if (readTime === undefined) return runQuery(q, this.store, this.docsRoot);
+    return runQuery(q, this.snapshotFor(q, readTime, withSubcollections), this.docsRoot);
+  }
+
+  private snapshotFor(q: Query, readTime: string, withSubcollections: boolean): Store {
+    const own = q.parent === '' ? q.collectionId : `${q.parent}/${q.collectionId}`;
+    const prefix = q.parent === '' ? '' : `${q.parent}/`;
+    const wanted = q.allDescendants
+      ? (path: string) => path.startsWith(prefix) && path.slice(path.lastIndexOf('/') + 1) === q.collectionId
+      : withSubcollections
+        ? (path: string) => path === own || path.startsWith(`${own}/`)
+        : (path: string) => path === own;
+    return this.history.snapshot(this.store, readTime, wanted);
   }
 
   rollback(id: string): void {
@@ -131,14 +173,14 @@ export class Database {
     select?: FieldRef[],
   ): Promise<ReadResult<BatchGetItem[]>> {
     if (names.length > 1000) throw invalid('batchGet supports at most 1000 documents.');
-    const { txn, began } = this.resolveTxn(sel);
+    const { txn, began, readTime } = this.resolveTxn(sel);
     try {
       if (txn) for (const n of names) await this.txns.lock(txn, n.path);
       const time = new Date();
       const access = this.documentAccess();
       const items: BatchGetItem[] = [];
       for (const n of names) {
-        const doc = this.store.get(n.path);
+        const doc = this.docAt(n.path, readTime);
         checkDocument(this.rules(), caller, {
           method: 'get',
           docPath: n.path,
@@ -150,7 +192,7 @@ export class Database {
         if (txn && !txn.reads.has(n.path)) txn.reads.set(n.path, doc?.updateTime ?? '');
         items.push(doc ? { found: this.toJson(doc, select) } : { missing: n.name });
       }
-      return { items, readTime: this.clock.now(), transaction: began ? txn?.id : undefined };
+      return { items, readTime: readTime ?? this.clock.now(), transaction: began ? txn?.id : undefined };
     } catch (e) {
       if (txn && began) this.txns.finish(txn);
       throw e;
@@ -158,17 +200,21 @@ export class Database {
   }
 
   async runQuery(caller: Caller, q: Query, sel: TxnSelector): Promise<ReadResult<StoredDoc[]>> {
-    const { txn, began } = this.resolveTxn(sel);
+    const { txn, began, readTime } = this.resolveTxn(sel);
     try {
       checkList(this.rules(), caller, q, this.documentAccess(), new Date());
-      let docs = runQuery(q, this.store, this.docsRoot);
+      let docs = this.queryAt(q, readTime);
       if (txn && !txn.readOnly) {
         for (const d of docs) await this.txns.lock(txn, d.path);
         // Locks may have waited; re-run so the result reflects the locked versions.
         docs = runQuery(q, this.store, this.docsRoot);
       }
       if (txn) for (const d of docs) if (!txn.reads.has(d.path)) txn.reads.set(d.path, d.updateTime);
-      return { items: docs, readTime: this.clock.now(), transaction: began ? txn?.id : undefined };
+      return {
+        items: docs,
+        readTime: readTime ?? this.clock.now(),
+        transaction: began ? txn?.id : undefined,
+      };
     } catch (e) {
       if (txn && began) this.txns.finish(txn);
       throw e;
@@ -296,6 +342,7 @@ export class Database {
     for (const [path, fields] of overlay) {
       const prev = before.get(path);
       if (fields === null) {
+        if (prev) this.history.replaced(prev, commitTime);
         if (this.store.delete(path)) changes.push({ path, doc: undefined });
         continue;
       }
@@ -311,6 +358,7 @@ export class Database {
         createTime: prev?.createTime ?? commitTime,
         updateTime: commitTime,
       };
+      if (prev) this.history.replaced(prev, commitTime);
       this.store.put(doc);
       changes.push({ path, doc });
     }
@@ -353,13 +401,16 @@ export class Database {
   listDocuments(
     caller: Caller,
     q: Query,
-    opts: { showMissing: boolean; pageSize?: number; pageToken?: string },
+    opts: { showMissing: boolean; pageSize?: number; pageToken?: string; readTime?: string },
   ): { docs: DocJson[]; nextPageToken?: string } {
     checkList(this.rules(), caller, q, this.documentAccess(), new Date());
     const coll = q.parent === '' ? q.collectionId : `${q.parent}/${q.collectionId}`;
-    const all: DocJson[] = runQuery(q, this.store, this.docsRoot).map((d) => this.toJson(d, q.select));
+    const readTime = opts.readTime;
+    if (readTime !== undefined) this.checkReadTime(readTime);
+    const store = readTime === undefined ? this.store : this.snapshotFor(q, readTime, opts.showMissing);
+    const all: DocJson[] = runQuery(q, store, this.docsRoot).map((d) => this.toJson(d, q.select));
     if (opts.showMissing) {
-      for (const id of this.store.missingDocIds(coll)) {
+      for (const id of store.missingDocIds(coll)) {
         all.push({ name: `${this.docsRoot}/${coll}/${id}`, fields: {}, createTime: '', updateTime: '' });
       }
       all.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
@@ -376,14 +427,19 @@ export class Database {
   /** Removes every document (rules-unit-testing clearFirestore); listeners see the deletions. */
   clear(): void {
     const changes: Change[] = [];
-    for (const d of this.store.allDocs()) changes.push({ path: d.path, doc: undefined });
+    const time = this.clock.next();
+    for (const d of this.store.allDocs()) {
+      changes.push({ path: d.path, doc: undefined });
+      this.history.replaced(d, time);
+    }
     this.store.clear();
-    if (changes.length) this.listeners?.onChanges(this, changes, this.clock.next());
+    if (changes.length) this.listeners?.onChanges(this, changes, time);
   }
 
-  /** Loads a document as-is (import). */
+  /** Loads a document as-is (import). Its earlier versions are unknown, so reads before now are refused. */
   load(doc: StoredDoc): void {
     this.store.put(doc);
+    this.history.forgetBefore(this.clock.now());
   }
 
   dispose(): void {

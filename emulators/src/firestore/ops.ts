@@ -9,6 +9,7 @@ import { type Codec, isRecord } from './codec.js';
 import { type BatchGetItem, type Database, type DocJson, parentPath, type TxnSelector } from './database.js';
 import type { FirestoreEmulatorCore } from './emulator.js';
 import { invalid, toFirestoreError } from './errors.js';
+import { jsonCodec } from './json-codec.js';
 import {
   type DatabaseId,
   documentName,
@@ -30,16 +31,44 @@ function sameDb(a: DatabaseId, b: DatabaseId): boolean {
   return a.project === b.project && a.database === b.database;
 }
 
-function txnSelector(req: Record<string, unknown>): TxnSelector {
+/**
+ * A `read_time` of a request or of TransactionOptions.ReadOnly, with Google's emulator's messages
+ * for times it refuses before looking at the data (at or before the epoch, below microseconds).
+ */
+export function parseReadTime(raw: unknown, codec: Codec): string | undefined {
+  if (raw === undefined || raw === null) return undefined;
+  const t = codec.timestamp(raw);
+  if (t <= '1970-01-01T00:00:00.000000000Z') throw invalid('Only timestamps past epoch are supported.');
+  if (!t.endsWith('000Z')) throw invalid('timestamp cannot have more than microseconds precision');
+  return t;
+}
+
+function readOnlyTime(options: unknown, codec: Codec): string | undefined {
+  const ro = isRecord(options) ? options['readOnly'] : undefined;
+  return isRecord(ro) ? parseReadTime(ro['readTime'], codec) : undefined;
+}
+
+function txnSelector(req: Record<string, unknown>, codec: Codec): TxnSelector {
   const t = req['transaction'];
-  if (typeof t === 'string' && t !== '') return { transaction: t };
   const n = req['newTransaction'];
+  const readTime = parseReadTime(req['readTime'], codec);
+  const given = [typeof t === 'string' && t !== '', isRecord(n), readTime !== undefined];
+  // consistency_selector is a oneof: Google's emulator refuses a REST body that sets two of them.
+  if (given.filter(Boolean).length > 1) throw invalid("Payload isn't valid for request.");
+  if (typeof t === 'string' && t !== '') return { transaction: t };
   if (isRecord(n)) {
     const rw = n['readWrite'];
     const retry =
       isRecord(rw) && typeof rw['retryTransaction'] === 'string' ? rw['retryTransaction'] : undefined;
-    return { newTransaction: { readOnly: isRecord(n['readOnly']), retryTransaction: retry || undefined } };
+    return {
+      newTransaction: {
+        readOnly: isRecord(n['readOnly']),
+        retryTransaction: retry || undefined,
+        readTime: readOnlyTime(n, codec),
+      },
+    };
   }
+  if (readTime !== undefined) return { readTime };
   return undefined;
 }
 
@@ -65,6 +94,7 @@ export async function batchGet(
   caller: Caller,
   database: string,
   raw: unknown,
+  codec: Codec = jsonCodec,
 ): Promise<BatchGetResponse[]> {
   const req = body(raw);
   const db = databaseOf(core, database);
@@ -78,7 +108,7 @@ export async function batchGet(
   // A document named twice is answered once (Google's emulator).
   const seen = new Set<string>();
   const names = parsed.filter((n) => !seen.has(n.path) && seen.add(n.path));
-  const res = await db.batchGet(caller, names, txnSelector(req), maskOf(req['mask']));
+  const res = await db.batchGet(caller, names, txnSelector(req, codec), maskOf(req['mask']));
   return res.items.map((item: BatchGetItem, i) => ({
     ...item,
     readTime: res.readTime,
@@ -104,7 +134,7 @@ export async function runQuery(
   const p = parentPath(parent);
   const db = core.db(p.db);
   const q = parseQuery(p.path, req['structuredQuery'], codec);
-  const res = await db.runQuery(caller, q, txnSelector(req));
+  const res = await db.runQuery(caller, q, txnSelector(req, codec));
   const out: RunQueryResponse[] = res.items.map((d) => ({
     document: db.toJson(d, q.select),
     readTime: res.readTime,
@@ -137,7 +167,7 @@ export async function runAggregationQuery(
     a.kind === 'count' ? [] : [{ path: a.path, text: formatFieldPath(a.path), isName: false }],
   );
   const q = parseQuery(p.path, saq['structuredQuery'], codec, fields);
-  const res = await db.runAggregation(caller, q, aggs, txnSelector(req));
+  const res = await db.runAggregation(caller, q, aggs, txnSelector(req, codec));
   const r: AggregationResponse = { result: { aggregateFields: res.items }, readTime: res.readTime };
   if (res.transaction) r.transaction = res.transaction;
   return [r];
@@ -212,6 +242,7 @@ export function beginTransaction(
   core: FirestoreEmulatorCore,
   database: string,
   raw: unknown,
+  codec: Codec = jsonCodec,
 ): { transaction: string } {
   const req = raw === undefined || raw === null ? {} : body(raw);
   const db = databaseOf(core, database);
@@ -220,7 +251,7 @@ export function beginTransaction(
   const rw = isRecord(o) ? o['readWrite'] : undefined;
   const retry =
     isRecord(rw) && typeof rw['retryTransaction'] === 'string' ? rw['retryTransaction'] : undefined;
-  return { transaction: db.beginTransaction(readOnly, retry || undefined) };
+  return { transaction: db.beginTransaction(readOnly, retry || undefined, readOnlyTime(o, codec)) };
 }
 
 export function rollback(core: FirestoreEmulatorCore, database: string, raw: unknown): Record<string, never> {
@@ -299,8 +330,9 @@ export async function partitionQuery(
     );
   }
   const db = core.db(p.db);
-  // PartitionQueryRequest has no transaction fields.
-  const res = await db.runQuery(caller, q, undefined);
+  // PartitionQueryRequest has no transaction fields, only read_time.
+  const readTime = parseReadTime(req['readTime'], codec);
+  const res = await db.runQuery(caller, q, readTime === undefined ? undefined : { readTime });
   const names = res.items.map((d) => `${db.docsRoot}/${d.path}`);
   const points = Math.min(count, Math.max(0, names.length - 1));
   const cursors = Array.from({ length: points }, (_, i) => ({
@@ -325,6 +357,7 @@ export function listDocuments(
   const q = parseQuery(p.path, structured, codec);
   q.select = mask;
   const r = db.listDocuments(caller, q, {
+    readTime: parseReadTime(req['readTime'], codec),
     showMissing: req['showMissing'] === true || req['showMissing'] === 'true',
     pageSize: Number(req['pageSize'] ?? 0) || undefined,
     pageToken: typeof req['pageToken'] === 'string' ? req['pageToken'] : undefined,

@@ -30,6 +30,8 @@ interface Lock {
 export interface Txn {
   readonly id: string;
   readonly readOnly: boolean;
+  /** A read-only transaction's `readTime` (TransactionOptions.ReadOnly.read_time): it reads as of then. */
+  readonly readTime?: string;
   readonly priority: number;
   /** Version (updateTime, or '' for missing) of each document read. */
   readonly reads: Map<string, string>;
@@ -56,11 +58,12 @@ export class TransactionManager {
     for (const t of [...this.txns.values()]) this.abort(t, 'Emulator shutting down.');
   }
 
-  begin(readOnly: boolean, retryOf?: string): Txn {
+  begin(readOnly: boolean, retryOf?: string, readTime?: string): Txn {
     const inherited = retryOf ? this.retiredPriority.get(retryOf) : undefined;
     const txn: Txn = {
       id: randomBytes(12).toString('base64'),
       readOnly,
+      ...(readTime !== undefined ? { readTime } : {}),
       priority: inherited ?? ++this.seq,
       reads: new Map(),
       locks: new Set(),

@@ -161,7 +161,9 @@ export function createFirestoreMethods(core: FirestoreEmulatorCore): Map<string,
           documents: [name],
           mask: req['mask'],
           transaction: req['transaction'],
+          readTime: req['readTime'],
         },
+        codec,
       );
       const first = r[0];
       if (!first || !('found' in first))
@@ -208,14 +210,14 @@ export function createFirestoreMethods(core: FirestoreEmulatorCore): Map<string,
       return first && 'found' in first ? encodeDocument(first.found) : {};
     }),
     BatchGetDocuments: serverStream(async (req, caller) => {
-      const r = await ops.batchGet(core, caller, str(req['database']), req);
+      const r = await ops.batchGet(core, caller, str(req['database']), req, codec);
       return r.map((m) => ({
         ...('found' in m ? { found: encodeDocument(m.found) } : { missing: m.missing }),
         readTime: ts(m.readTime),
         transaction: m.transaction,
       }));
     }),
-    BeginTransaction: unary((req) => ops.beginTransaction(core, str(req['database']), req)),
+    BeginTransaction: unary((req) => ops.beginTransaction(core, str(req['database']), req, codec)),
     Commit: unary((req, caller) => {
       const r = ops.commit(core, caller, codec, str(req['database']), req);
       return { commitTime: ts(r.commitTime), writeResults: encodeWriteResults(r.writeResults) };

@@ -11,6 +11,7 @@ import { Code, FirestoreError, invalid, toFirestoreError } from '../errors.js';
 import { jsonCodec } from '../json-codec.js';
 import * as ops from '../ops.js';
 import { documentName, parseDocumentName, parseResource } from '../paths.js';
+import { formatTimestamp } from '../timestamps.js';
 import { applyWritesFromRest } from './documents.js';
 import { corsHeaders, parseJsonBody, readBody, sendError, sendJson } from './http.js';
 
@@ -114,6 +115,7 @@ async function handle(core: FirestoreEmulatorCore, req: IncomingMessage, res: Se
     const q: Record<string, unknown> = Object.fromEntries(url.searchParams);
     const maskPaths = url.searchParams.getAll('mask.fieldPaths');
     if (maskPaths.length) q['mask'] = { fieldPaths: maskPaths };
+    q['readTime'] = readTimeParam(url.searchParams);
     const out = ops.listDocuments(core, caller, jsonCodec, parent, collectionId, q);
     sendJson(req, res, 200, JSON.stringify(out));
     return;
@@ -122,7 +124,11 @@ async function handle(core: FirestoreEmulatorCore, req: IncomingMessage, res: Se
   const name = documentName(doc.db, doc.segments);
   const database = name.replace(/\/documents\/.*$/, '');
   if (method === 'GET') {
-    const r = await ops.batchGet(core, caller, database, { documents: [name] });
+    const r = await ops.batchGet(core, caller, database, {
+      documents: [name],
+      readTime: readTimeParam(url.searchParams),
+      transaction: url.searchParams.get('transaction') ?? undefined,
+    });
     const first = r[0];
     if (!first || !('found' in first))
       throw new FirestoreError(Code.NOT_FOUND, `Document "${name}" not found.`);
@@ -136,6 +142,20 @@ async function handle(core: FirestoreEmulatorCore, req: IncomingMessage, res: Se
     return;
   }
   throw new FirestoreError(Code.NOT_FOUND, `No route for ${method} ${rawPath.slice(0, 200)}`);
+}
+
+/**
+ * A GET's `readTime` query parameter: RFC 3339, as production's REST reference gives it, or the
+ * `readTime.seconds` / `readTime.nanos` pair Google's emulator reads instead.
+ */
+function readTimeParam(params: URLSearchParams): string | undefined {
+  const text = params.get('readTime');
+  if (text !== null) return text;
+  const seconds = params.get('readTime.seconds');
+  if (seconds === null) return undefined;
+  const nanos = Number(params.get('readTime.nanos') ?? 0);
+  if (!/^\d+$/.test(seconds) || !Number.isInteger(nanos)) throw invalid('Invalid readTime.');
+  return formatTimestamp(Number(seconds), nanos);
 }
 
 async function emulatorRoute(
