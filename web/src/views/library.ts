@@ -4,6 +4,7 @@ import type { PageContext } from '../app/page.js';
 import { downloadBlob, downloadChecked } from '../firebase/downloads.js';
 import { field, formValue, h, statusRegion } from '../ui/dom.js';
 import { describeError } from '../ui/errors.js';
+import { downloadPanel } from '../ui/download-panel.js';
 import { onSubmit } from '../ui/form.js';
 
 const KIND_LABEL: Record<ContentItem['kind'], string> = {
@@ -67,15 +68,13 @@ export function libraryPage(ctx: PageContext): HTMLElement {
     const headingId = `item-${item.id}`;
     const locked = item.tier === 'premium' && !access.active;
     const meta = `${KIND_LABEL[item.kind]} · ${formatSize(item.size)} · ${item.tier === 'premium' ? 'Premium' : 'Free'}`;
-    const status = statusRegion();
     const output = h('div', { class: 'item-output' });
-    const progress = h('progress', { max: String(Math.max(item.size, 1)), value: '0', hidden: true });
-    progress.setAttribute('aria-label', `Downloading ${item.title}`);
 
     const action = locked
       ? h('button', { type: 'button', class: 'secondary', onclick: focusCode }, 'Redeem a code to unlock')
       : h('button', { type: 'button' }, item.kind === 'video' ? 'Play video' : 'Download');
-    if (!locked) action.addEventListener('click', () => void open(item, action, progress, status, output));
+    const transfer = locked ? null : itemDownload(item, action, output);
+    if (transfer) action.addEventListener('click', transfer.start);
 
     return h(
       'li',
@@ -87,50 +86,37 @@ export function libraryPage(ctx: PageContext): HTMLElement {
         h('p', {}, item.description),
         h('p', { class: 'meta' }, meta),
         action,
-        progress,
-        status,
+        transfer?.element,
         output,
       ),
     );
   }
 
-  async function open(
-    item: ContentItem,
-    button: HTMLButtonElement,
-    progress: HTMLProgressElement,
-    status: HTMLElement,
-    output: HTMLElement,
-  ): Promise<void> {
-    button.disabled = true;
-    progress.hidden = false;
-    progress.value = 0;
-    status.textContent = `Downloading ${item.title}…`;
-    try {
-      const onProgress = (loaded: number, total: number): void => {
-        if (total > 0) progress.max = total;
-        progress.value = loaded;
-      };
+  /** Download with progress, Cancel, and Try again after a failure (ui/download-panel.ts). */
+  function itemDownload(item: ContentItem, button: HTMLButtonElement, output: HTMLElement) {
+    return downloadPanel({
+      what: item.title,
+      trigger: button,
       // Premium bytes come through the function that checks the member's premium now.
-      const download = item.tier === 'premium' ? downloadChecked : downloadBlob;
-      const blob = await download(item.storagePath, onProgress);
-      progress.value = progress.max;
-      const url = URL.createObjectURL(blob);
-      objectUrls.push(url);
-      output.replaceChildren(present(item, blob, url));
-      status.textContent = item.kind === 'video' ? 'Ready to play.' : `Downloaded ${fileName(item)}.`;
-    } catch (error) {
-      progress.hidden = true;
-      if (isDenied(error) && item.tier === 'premium') {
+      download: (options) =>
+        item.tier === 'premium'
+          ? downloadChecked(item.storagePath, options)
+          : downloadBlob(item.storagePath, options),
+      done: (blob) => {
+        const url = URL.createObjectURL(blob);
+        objectUrls.push(url);
+        output.replaceChildren(present(item, blob, url));
+        return item.kind === 'video' ? 'Ready to play.' : `Downloaded ${fileName(item)}.`;
+      },
+      handled: async (error) => {
+        if (!(isDenied(error) && item.tier === 'premium')) return false;
         // No active premium any more: revoked or expired. Show it as locked.
         access = await refreshAccess(user);
         render();
         pageStatus.textContent = `You no longer have access to ${item.title}. ${describeAccess(access)}`;
-        return;
-      }
-      status.textContent = describeError(error);
-    } finally {
-      button.disabled = false;
-    }
+        return true;
+      },
+    });
   }
 
   function present(item: ContentItem, blob: Blob, url: string): HTMLElement {

@@ -4,6 +4,7 @@ import { type AttachmentState, statusText } from '../data/upload-status.js';
 import { downloadUpload, waitForIntake } from '../data/uploads.js';
 import { h } from '../ui/dom.js';
 import { describeError } from '../ui/errors.js';
+import { downloadPanel } from '../ui/download-panel.js';
 import { saveFile } from '../ui/save-file.js';
 
 /**
@@ -54,22 +55,23 @@ export function sentAttachment(attachment: AttachmentRef, folderUid: string): HT
     },
   );
 
+  // Cancel while it runs; after a failure the reason and Try again (ui/download-panel.ts). Made
+  // on the first click, when the intake's name is known.
+  let transfer: ReturnType<typeof downloadPanel> | undefined;
   download.addEventListener('click', () => {
-    download.disabled = true;
-    status.textContent = 'Downloading…';
-    downloadUpload(path)
-      .then(
-        (blob) => {
-          saveFile(blob, name);
-          status.textContent = 'Accepted · downloaded';
-        },
-        (error: unknown) => {
-          status.textContent = describeError(error);
-        },
-      )
-      .finally(() => {
-        download.disabled = false;
-      });
+    transfer ??= downloadPanel({
+      what: name,
+      trigger: download,
+      showProgress: false,
+      status,
+      download: (options) => downloadUpload(path, options),
+      done: (blob) => {
+        saveFile(blob, name);
+        return 'Accepted · downloaded';
+      },
+    });
+    if (!transfer.element.isConnected) item.append(transfer.element);
+    transfer.start();
   });
   return item;
 }

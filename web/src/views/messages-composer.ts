@@ -5,6 +5,7 @@ import { startUpload, type Upload, waitForIntake } from '../data/uploads.js';
 import { h, statusRegion } from '../ui/dom.js';
 import { describeError } from '../ui/errors.js';
 import { progressBar } from '../ui/progress.js';
+import '../ui/failures.css';
 
 interface Pending {
   upload: Upload;
@@ -30,8 +31,9 @@ export interface ComposerOptions {
 
 /**
  * Writes a message with up to five attachments. Each file starts uploading as soon as it is
- * chosen, with a progress bar and a Cancel button, then shows the intake's verdict; rejected,
- * cancelled and failed files are left out of the message.
+ * chosen, with a progress bar and a Cancel button, then shows the intake's verdict; rejected and
+ * cancelled files are left out of the message. A failed or stalled upload says why and offers Try
+ * again; the message is not sent past it, and the text typed is kept whatever happens to a file.
  */
 export function messageComposer(options: ComposerOptions): HTMLFormElement {
   const status = statusRegion();
@@ -94,13 +96,18 @@ export function messageComposer(options: ComposerOptions): HTMLFormElement {
       { type: 'button', class: 'secondary', 'aria-label': `Cancel ${check.fileName}` },
       'Cancel',
     );
+    const retry = h(
+      'button',
+      { type: 'button', hidden: true, 'aria-label': `Try uploading ${check.fileName} again` },
+      'Try again',
+    );
     const row = h(
       'li',
       { class: 'attachment' },
       h('span', { class: 'attachment-name' }, `${check.fileName} (${formatSize(file.size)})`),
       bar.element,
       rowStatus,
-      action,
+      h('span', { class: 'attachment-actions' }, retry, action),
     );
     const name = check.fileName;
     const box: { state: AttachmentState } = { state: { phase: 'uploading', fraction: 0 } };
@@ -108,14 +115,42 @@ export function messageComposer(options: ComposerOptions): HTMLFormElement {
       box.state = state;
       rowStatus.textContent = statusText(state);
       row.dataset.state = state.phase === 'checked' ? state.record.status : state.phase;
-      if (state.phase === 'uploading') bar.set(state.fraction);
-      else bar.element.hidden = true;
+      if (state.phase === 'uploading') {
+        bar.element.hidden = false;
+        bar.set(state.fraction);
+      } else bar.element.hidden = true;
+      retry.hidden = state.phase !== 'failed';
       const verb = state.phase === 'uploading' ? 'Cancel' : 'Remove';
       action.textContent = verb;
       action.setAttribute('aria-label', `${verb} ${name}`);
     };
-    const upload = startUpload(options.folderUid, file, name, check.contentType, (fraction) => {
-      if (box.state.phase === 'uploading') show({ phase: 'uploading', fraction });
+    let fraction = 0;
+    const upload = startUpload(options.folderUid, file, name, check.contentType, {
+      progress: (value) => {
+        fraction = value;
+        if (box.state.phase === 'uploading') show({ phase: 'uploading', fraction });
+      },
+      stored: () => {
+        show({ phase: 'checking' });
+        waitForIntake(
+          upload.id,
+          () => row.isConnected,
+          () => show({ phase: 'slow' }),
+        ).then(
+          (record?: IntakeRecord) => {
+            if (record) show({ phase: 'checked', record });
+          },
+          (error: unknown) => {
+            rowStatus.textContent = describeError(error);
+          },
+        );
+      },
+      failed: (message) => {
+        show({ phase: 'failed', message });
+        // Focus was on Cancel, which now reads Remove: offer the retry instead.
+        if (document.activeElement === action || document.activeElement === document.body) retry.focus();
+      },
+      cancelled: () => show({ phase: 'cancelled' }),
     });
     const current: Pending = {
       upload,
@@ -130,33 +165,17 @@ export function messageComposer(options: ComposerOptions): HTMLFormElement {
 
     action.addEventListener('click', () => {
       if (current.state.phase === 'uploading') upload.cancel();
-      else remove(current);
+      else {
+        // Removing a failed upload also drops its paused transfer.
+        if (current.state.phase === 'failed') upload.cancel();
+        remove(current);
+      }
     });
-
-    upload.done
-      .then(
-        () => {
-          show({ phase: 'checking' });
-          return waitForIntake(
-            upload.id,
-            () => row.isConnected,
-            () => show({ phase: 'slow' }),
-          ).then((record?: IntakeRecord) => {
-            if (record) show({ phase: 'checked', record });
-          });
-        },
-        (error: unknown) => {
-          const code = (error as { code?: unknown } | null)?.code;
-          show(
-            code === 'storage/canceled'
-              ? { phase: 'cancelled' }
-              : { phase: 'failed', message: describeError(error) },
-          );
-        },
-      )
-      .catch((error: unknown) => {
-        rowStatus.textContent = describeError(error);
-      });
+    retry.addEventListener('click', () => {
+      show({ phase: 'uploading', fraction });
+      upload.retry();
+      action.focus();
+    });
   };
 
   files.addEventListener('change', () => {
@@ -170,6 +189,11 @@ export function messageComposer(options: ComposerOptions): HTMLFormElement {
     event.preventDefault();
     if (pending.some((p) => p.state.phase === 'uploading')) {
       status.textContent = 'Wait for the uploads to finish, or cancel them.';
+      return;
+    }
+    // Sending without it would drop a file the member still means to send.
+    if (pending.some((p) => p.state.phase === 'failed')) {
+      status.textContent = 'An attachment did not upload. Try it again, or remove it.';
       return;
     }
     const usable = pending.filter((p) => isUsable(p.state));

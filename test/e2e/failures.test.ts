@@ -1,0 +1,278 @@
+import type { App } from 'firebase-admin/app';
+import { getAuth } from 'firebase-admin/auth';
+import { getFirestore } from 'firebase-admin/firestore';
+import { getStorage } from 'firebase-admin/storage';
+import type { Browser, BrowserContext, Locator, Page, Route } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { text } from '../../functions/src/intake/test-support/corpus.js';
+import { launchChromium } from '../support/browser.js';
+import { goTo } from '../support/nav.js';
+import { adminApp, createVerifiedMember, type Person } from '../support/staff.js';
+import { startWebApp } from '../support/web-server.js';
+
+// Failure states in Chromium at phone size (issue 16): downloads that fail, stall or are
+// cancelled end in words with Try again; an upload that fails keeps the draft and can be tried
+// again; deleting an account needs the username typed and really deletes it. Failures are made
+// with Playwright's offline mode and request routing, on the real backend otherwise.
+
+/** The app's stall limit for these tests (web/src/data/stall.ts reads it in development builds). */
+const STALL_MS = 2000;
+
+let browser: Browser;
+let web: { url: string; close: () => Promise<void> };
+let admin: { app: App; close: () => Promise<void> };
+const suffix = Math.random().toString(36).slice(2, 8);
+const PREMIUM_TITLE = `Handbook ${suffix}`;
+const FREE_TITLE = `Leaflet ${suffix}`;
+const PREMIUM_BYTES = Buffer.from(`The premium handbook ${suffix}.\n`.repeat(200));
+
+beforeAll(async () => {
+  admin = adminApp();
+  [browser, web] = await Promise.all([launchChromium(), startWebApp()]);
+  const bucket = getStorage(admin.app).bucket();
+  const free = Buffer.from('A free leaflet.\n');
+  await bucket.file(`content/premium/${suffix}.txt`).save(PREMIUM_BYTES, { contentType: 'text/plain' });
+  await bucket.file(`content/free/${suffix}.txt`).save(free, { contentType: 'text/plain' });
+  const db = getFirestore(admin.app);
+  await db.doc(`content/handbook-${suffix}`).set({
+    title: PREMIUM_TITLE,
+    description: 'A premium handbook.',
+    tier: 'premium',
+    kind: 'text',
+    storagePath: `content/premium/${suffix}.txt`,
+    size: PREMIUM_BYTES.length,
+  });
+  await db.doc(`content/leaflet-${suffix}`).set({
+    title: FREE_TITLE,
+    description: 'A free leaflet.',
+    tier: 'free',
+    kind: 'text',
+    storagePath: `content/free/${suffix}.txt`,
+    size: free.length,
+  });
+});
+afterAll(async () => {
+  await browser?.close();
+  await web?.close();
+  await admin?.close();
+});
+
+async function openApp(): Promise<{ context: BrowserContext; page: Page }> {
+  const context = await browser.newContext({ viewport: { width: 390, height: 844 }, acceptDownloads: true });
+  await context.addInitScript((ms) => sessionStorage.setItem('member-portal:stall-ms', String(ms)), STALL_MS);
+  const page = await context.newPage();
+  await page.goto(web.url);
+  return { context, page };
+}
+
+async function signIn(page: Page, person: { email: string; password: string }): Promise<void> {
+  await page.getByLabel('Email', { exact: true }).fill(person.email);
+  await page.getByLabel('Password', { exact: true }).fill(person.password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+}
+
+async function premiumMember(): Promise<Person> {
+  const member = await createVerifiedMember(admin.app);
+  await getAuth(admin.app).setCustomUserClaims(member.uid, { premium: true });
+  await getFirestore(admin.app)
+    .doc(`entitlements/${member.uid}`)
+    .set({ active: true, until: null, source: 'staff' });
+  return member;
+}
+
+async function openLibrary(person: Person): Promise<{ context: BrowserContext; page: Page }> {
+  const opened = await openApp();
+  await signIn(opened.page, person);
+  await opened.page.getByRole('heading', { name: `Welcome back, ${person.username}!` }).waitFor();
+  await goTo(opened.page, 'Library');
+  await opened.page.getByText('You have premium access.').waitFor();
+  return opened;
+}
+
+function item(page: Page, title: string): Locator {
+  return page.getByRole('article', { name: title });
+}
+
+async function expectText(locator: Locator, expected: string | RegExp, timeout = 20_000): Promise<void> {
+  await expect.poll(async () => (await locator.textContent())?.trim(), { timeout }).toMatch(expected);
+}
+
+/** Clicks and waits for the saved file, returning its name. */
+async function downloadBy(page: Page, button: Locator): Promise<string> {
+  const [download] = await Promise.all([page.waitForEvent('download'), button.click()]);
+  return download.suggestedFilename();
+}
+
+const OFFLINE = 'You are offline — check your connection and try again.';
+/** Requests of the downloadFile function (through the dev server's proxy). */
+const DOWNLOADS = /\/api\/download\?/;
+/** The Storage SDK's uploads of attachments (multipart for small files). */
+const UPLOADS = /\/v0\/b\/[^/]+\/o\?.*name=uploads/;
+/** The Storage SDK's read of the free library file. */
+const FREE_FILE = new RegExp(`/o/content%2Ffree%2F${suffix}\\.txt\\?`);
+
+describe('downloads that fail (issue 16)', () => {
+  it('offline: the download ends in words with Try again, which works once back online', async () => {
+    const { context, page } = await openLibrary(await premiumMember());
+    const handbook = item(page, PREMIUM_TITLE);
+    await context.setOffline(true);
+    await handbook.getByRole('button', { name: 'Download', exact: true }).click();
+    await expectText(handbook.getByRole('status'), OFFLINE);
+    const retry = handbook.getByRole('button', { name: `Try downloading ${PREMIUM_TITLE} again` });
+    expect(await retry.textContent()).toBe('Try again');
+    expect(await handbook.getByRole('button', { name: 'Download', exact: true }).isEnabled()).toBe(true);
+
+    await context.setOffline(false);
+    expect(await downloadBy(page, retry)).toBe(`${suffix}.txt`);
+    await expectText(handbook.getByRole('status'), `Downloaded ${suffix}.txt.`);
+    expect(await retry.isVisible()).toBe(false);
+    await context.close();
+  });
+
+  it('a server error (503 from downloadFile) is named, and Try again succeeds', async () => {
+    const { context, page } = await openLibrary(await premiumMember());
+    const handbook = item(page, PREMIUM_TITLE);
+    let refused = 0;
+    await page.route(DOWNLOADS, async (route) => {
+      refused += 1;
+      await route.fulfill({ status: 503, contentType: 'text/html', body: '<h1>upstream overloaded</h1>' });
+    });
+    await handbook.getByRole('button', { name: 'Download', exact: true }).click();
+    await expectText(
+      handbook.getByRole('status'),
+      'The server could not send the file (error 503). Try again in a moment.',
+    );
+    expect(refused).toBe(1);
+
+    await page.unroute(DOWNLOADS);
+    const retry = handbook.getByRole('button', { name: `Try downloading ${PREMIUM_TITLE} again` });
+    expect(await downloadBy(page, retry)).toBe(`${suffix}.txt`);
+    await context.close();
+  });
+
+  it('a download that stalls stops with a reason instead of "Downloading…" forever', async () => {
+    const { context, page } = await openLibrary(await premiumMember());
+    const handbook = item(page, PREMIUM_TITLE);
+    const held: Route[] = [];
+    // The request reaches the "server" and is never answered.
+    await page.route(DOWNLOADS, (route) => void held.push(route));
+    await handbook.getByRole('button', { name: 'Download', exact: true }).click();
+    await expectText(handbook.getByRole('status'), `Downloading ${PREMIUM_TITLE}…`, 5000);
+    await expectText(
+      handbook.getByRole('status'),
+      `The download stopped: nothing arrived for ${STALL_MS / 1000} seconds. Try again.`,
+    );
+    expect(held.length).toBe(1);
+
+    await page.unroute(DOWNLOADS);
+    const retry = handbook.getByRole('button', { name: `Try downloading ${PREMIUM_TITLE} again` });
+    expect(await downloadBy(page, retry)).toBe(`${suffix}.txt`);
+    await context.close();
+  });
+
+  it('Cancel stops a running download, through downloadFile and through the Storage SDK alike', async () => {
+    const { context, page } = await openLibrary(await premiumMember());
+    // Answers slower than the stall limit would allow, so only Cancel can end them here.
+    await context.addInitScript(() => sessionStorage.setItem('member-portal:stall-ms', '60000'));
+    await page.reload();
+    await page.getByText('You have premium access.').waitFor();
+    await page.route(DOWNLOADS, () => undefined);
+    await page.route(FREE_FILE, () => undefined);
+
+    for (const title of [PREMIUM_TITLE, FREE_TITLE]) {
+      const entry = item(page, title);
+      const start = entry.getByRole('button', { name: 'Download', exact: true });
+      await start.click();
+      await expectText(entry.getByRole('status'), `Downloading ${title}…`, 5000);
+      expect(await start.isDisabled()).toBe(true);
+      await entry.getByRole('button', { name: `Cancel downloading ${title}` }).click();
+      await expectText(entry.getByRole('status'), 'Download cancelled.', 2000);
+      expect(await start.isEnabled()).toBe(true);
+      expect(await entry.getByRole('button', { name: `Try downloading ${title} again` }).isVisible()).toBe(
+        false,
+      );
+    }
+
+    // Started again after the cancel, the free item comes through the SDK as usual.
+    await page.unroute(FREE_FILE);
+    expect(
+      await downloadBy(page, item(page, FREE_TITLE).getByRole('button', { name: 'Download', exact: true })),
+    ).toBe(`${suffix}.txt`);
+    await context.close();
+  });
+});
+
+describe('uploads that fail (issue 16)', () => {
+  it('an upload cut off by going offline says so, keeps the draft, and Try again finishes it', async () => {
+    const member = await createVerifiedMember(admin.app);
+    const { context, page } = await openApp();
+    await signIn(page, member);
+    await page.getByRole('heading', { name: `Welcome back, ${member.username}!` }).waitFor();
+    await goTo(page, 'Messages');
+    await page.getByRole('heading', { name: 'Messages with the company' }).waitFor();
+
+    const draft = `Here is my note ${suffix}.`;
+    await page.getByLabel('Message', { exact: true }).fill(draft);
+    await context.setOffline(true);
+    await page
+      .getByLabel('Attach files')
+      .setInputFiles([{ name: 'note.txt', mimeType: 'text/plain', buffer: Buffer.from(text()) }]);
+    const row = page
+      .getByRole('list', { name: 'Attachments' })
+      .getByRole('listitem')
+      .filter({ hasText: 'note.txt' });
+    await expectText(row.getByRole('status'), `Upload failed: ${OFFLINE}`);
+    const retry = row.getByRole('button', { name: 'Try uploading note.txt again' });
+    expect(await retry.isVisible()).toBe(true);
+    expect(await page.getByLabel('Message', { exact: true }).inputValue()).toBe(draft);
+
+    // Sending now would silently drop the file: refused with the reason, the draft stays.
+    await page.getByRole('button', { name: 'Send' }).click();
+    await expectText(
+      page.locator('form.composer > [role=status]'),
+      'An attachment did not upload. Try it again, or remove it.',
+    );
+    expect(await page.getByLabel('Message', { exact: true }).inputValue()).toBe(draft);
+
+    await context.setOffline(false);
+    await retry.click();
+    await expectText(row.getByRole('status'), 'Accepted', 30_000);
+    await page.getByRole('button', { name: 'Send' }).click();
+    const sent = page
+      .getByRole('list', { name: 'Messages' })
+      .getByRole('listitem')
+      .filter({ hasText: draft });
+    await sent.waitFor();
+    expect(await sent.getByRole('list', { name: 'Attached files' }).getByRole('listitem').count()).toBe(1);
+    await context.close();
+  });
+
+  it('an upload that stalls is stopped with a reason, and Try again finishes it', async () => {
+    const member = await createVerifiedMember(admin.app);
+    const { context, page } = await openApp();
+    await signIn(page, member);
+    await page.getByRole('heading', { name: `Welcome back, ${member.username}!` }).waitFor();
+    await goTo(page, 'Messages');
+    await page.getByRole('heading', { name: 'Messages with the company' }).waitFor();
+
+    await page.getByLabel('Message', { exact: true }).fill('Stalled upload');
+    // The Storage emulator "never answers" the upload.
+    await page.route(UPLOADS, () => undefined);
+    await page
+      .getByLabel('Attach files')
+      .setInputFiles([{ name: 'slow.txt', mimeType: 'text/plain', buffer: Buffer.from(text()) }]);
+    const row = page
+      .getByRole('list', { name: 'Attachments' })
+      .getByRole('listitem')
+      .filter({ hasText: 'slow.txt' });
+    await expectText(
+      row.getByRole('status'),
+      `Upload failed: The upload stopped: nothing was sent for ${STALL_MS / 1000} seconds. Try again.`,
+    );
+    await page.unroute(UPLOADS);
+    await row.getByRole('button', { name: 'Try uploading slow.txt again' }).click();
+    await expectText(row.getByRole('status'), 'Accepted', 30_000);
+    expect(await page.getByLabel('Message', { exact: true }).inputValue()).toBe('Stalled upload');
+    await context.close();
+  });
+});
