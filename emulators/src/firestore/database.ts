@@ -15,7 +15,7 @@ import { checkDocument, checkList, type RulesContext } from './rules-gate.js';
 import { Store, type StoredDoc } from './store.js';
 import { Clock, timestampToDate } from './timestamps.js';
 import { TransactionManager, type Txn } from './transactions.js';
-import { type Fields, identicalFields, type Value } from './values.js';
+import { compareNames, type Fields, identicalFields, type Value } from './values.js';
 import { applyWrite, checkPrecondition, describeMask, type WriteOp } from './writes.js';
 
 export interface DocJson {
@@ -413,7 +413,8 @@ export class Database {
       for (const id of store.missingDocIds(coll)) {
         all.push({ name: `${this.docsRoot}/${coll}/${id}`, fields: {}, createTime: '', updateTime: '' });
       }
-      all.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+      // Names of one collection: in id order, numeric `__id<n>__` ids first (as queries order them).
+      all.sort((a, b) => compareNames(a.name, b.name));
     }
     const start = opts.pageToken
       ? Number.parseInt(Buffer.from(opts.pageToken, 'base64').toString(), 10) || 0

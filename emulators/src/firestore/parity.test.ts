@@ -211,6 +211,15 @@ describe('reads and writes named twice', () => {
   });
 });
 
+describe('listDocuments', () => {
+  it("orders numeric __id<n>__ ids first also with showMissing (Google's emulator, found by npm run conformance seed 18 case 23)", async () => {
+    await commit([set('lst/B', {}), set('lst/__id-1__', {}), set('lst/a/sub/x', {})]);
+    const r = await fetch(`${docsUrl(h)}/lst?showMissing=true`, { headers: OWNER });
+    const names = ((await r.json()) as { documents: { name: string }[] }).documents.map((d) => d.name);
+    expect(names).toEqual([`${ROOT}/lst/__id-1__`, `${ROOT}/lst/B`, `${ROOT}/lst/a`]);
+  });
+});
+
 describe('bad documents and names', () => {
   it("refuses them in Google's emulator's words", async () => {
     const cases: [Json, string][] = [

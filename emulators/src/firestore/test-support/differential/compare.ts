@@ -5,7 +5,7 @@
  * result's updateTime is `commit` (= the commit time), `kept` (an earlier time: a no-op write) or
  * absent; timestamps at or after the run's start are server times, `<now>`.
  */
-import { type Case, type Json, PROJECT, ROOT, type SeedDoc } from './corpus.js';
+import { type Case, type Json, PROJECT, type Read, type ReadAt, ROOT, type SeedDoc } from './corpus.js';
 
 const OWNER = { authorization: 'Bearer owner', 'content-type': 'application/json' };
 
@@ -96,11 +96,13 @@ async function clear(base: string): Promise<void> {
   if (!r.ok) throw new Error(`clearing ${base} answered ${r.status}`);
 }
 
-async function seed(base: string, docs: SeedDoc[]): Promise<void> {
-  if (docs.length === 0) return;
+/** Seeds the documents; answers the seeding commit's time (none without documents). */
+async function seed(base: string, docs: SeedDoc[]): Promise<string | undefined> {
+  if (docs.length === 0) return undefined;
   const writes = docs.map((d) => ({ update: { name: `${ROOT}/${d.path}`, fields: d.fields } }));
   const r = await call(base, `${ROOT}:commit`, { writes });
   if (r.status !== 200) throw new Error(`seeding ${base} answered ${r.status}: ${JSON.stringify(r.json)}`);
+  return (r.json as { commitTime?: string }).commitTime;
 }
 
 function errorOf(json: unknown): { status: string; message: string } {
@@ -132,35 +134,80 @@ async function snapshot(base: string): Promise<unknown> {
   return normDocs(r.json);
 }
 
-export async function runCase(base: string, c: Case): Promise<Outcome> {
-  await clear(base);
-  await seed(base, c.docs);
-  const req = c.request;
-  const method = {
-    batchGet: 'batchGet',
-    query: 'runQuery',
-    aggregate: 'runAggregationQuery',
-    commit: 'commit',
-  }[req.kind];
-  const r = await call(base, `${ROOT}:${method}`, req.body);
-  if (r.status !== 200) return { status: r.status, error: errorOf(r.json) };
-  if (req.kind === 'batchGet') {
-    const rows = Array.isArray(r.json) ? (r.json as Json[]) : [];
-    return {
-      status: 200,
-      result: rows.map((x) =>
+const METHOD = { batchGet: 'batchGet', query: 'runQuery', aggregate: 'runAggregationQuery' } as const;
+
+/** The answer to a read, reduced to what must match. */
+function normRead(kind: Read['kind'], json: unknown): unknown {
+  const rows = Array.isArray(json) ? (json as Json[]) : [];
+  if (kind === 'batchGet') {
+    // A new transaction comes back in an element of its own or on the first; only documents count.
+    return rows
+      .filter((x) => x['found'] || x['missing'])
+      .map((x) =>
         x['found']
           ? { found: normDocs([{ document: x['found'] }])[0] }
           : { missing: String(x['missing']).slice(ROOT.length + 1) },
-      ),
-    };
+      );
   }
-  if (req.kind === 'query') return { status: 200, result: normDocs(r.json) };
-  if (req.kind === 'aggregate') {
-    const rows = Array.isArray(r.json) ? (r.json as Json[]) : [];
-    const agg = rows.find((x) => x['result'])?.['result'] as Json | undefined;
-    return { status: 200, result: normFields(agg?.['aggregateFields']) };
+  if (kind === 'query') return normDocs(json);
+  const agg = rows.find((x) => x['result'])?.['result'] as Json | undefined;
+  return normFields(agg?.['aggregateFields']);
+}
+
+/** Times both emulators must refuse, whatever their clocks say. */
+const FIXED_TIMES = {
+  future: '2999-01-01T00:00:00Z',
+  old: '2020-01-01T00:00:00Z',
+  epoch: '1970-01-01T00:00:00Z',
+};
+
+async function runReadAt(base: string, seeded: string | undefined, r: ReadAt): Promise<Outcome> {
+  const times = seeded ? [seeded] : [];
+  const results: unknown[] = [];
+  for (const writes of r.commits) {
+    const c = await call(base, `${ROOT}:commit`, { writes });
+    if (c.status !== 200) return { status: c.status, error: errorOf(c.json), result: results };
+    results.push(normCommit(c.json));
+    times.push((c.json as { commitTime: string }).commitTime);
   }
+  // Without seeded documents, step 0 is the first commit.
+  const readTime =
+    typeof r.at === 'number'
+      ? times[Math.min(r.at - (seeded ? 0 : 1), times.length - 1)]!
+      : FIXED_TIMES[r.at];
+  let res: { status: number; json: unknown };
+  if (r.via === 'list') {
+    // Google's emulator reads a GET's Timestamp as seconds and nanos (RFC 3339 is refused there).
+    const ms = Date.parse(readTime);
+    const nanos = Number((/\.(\d+)Z$/.exec(readTime)?.[1] ?? '').padEnd(9, '0'));
+    const q = `readTime.seconds=${Math.floor(ms / 1000)}&readTime.nanos=${nanos}&showMissing=true`;
+    res = await call(base, `${ROOT}/c?${q}`, undefined, 'GET');
+    if (res.status !== 200) return { status: res.status, error: errorOf(res.json), result: results };
+    const docs = ((res.json as { documents?: Json[] }).documents ?? []).map((d) => ({ document: d }));
+    return { status: 200, result: results, after: normDocs(docs) };
+  }
+  const body: Json = { ...r.read.body };
+  if (r.via === 'readTime') body['readTime'] = readTime;
+  else if (r.via === 'newTransaction') body['newTransaction'] = { readOnly: { readTime } };
+  else {
+    const b = await call(base, `${ROOT}:beginTransaction`, { options: { readOnly: { readTime } } });
+    if (b.status !== 200) return { status: b.status, error: errorOf(b.json), result: results };
+    body['transaction'] = (b.json as { transaction: string }).transaction;
+  }
+  res = await call(base, `${ROOT}:${METHOD[r.read.kind]}`, body);
+  if (res.status !== 200) return { status: res.status, error: errorOf(res.json), result: results };
+  return { status: 200, result: results, after: normRead(r.read.kind, res.json) };
+}
+
+export async function runCase(base: string, c: Case): Promise<Outcome> {
+  await clear(base);
+  const seeded = await seed(base, c.docs);
+  const req = c.request;
+  if (req.kind === 'readAt') return runReadAt(base, seeded, req.body);
+  const method = req.kind === 'commit' ? 'commit' : METHOD[req.kind];
+  const r = await call(base, `${ROOT}:${method}`, req.body);
+  if (r.status !== 200) return { status: r.status, error: errorOf(r.json) };
+  if (req.kind !== 'commit') return { status: 200, result: normRead(req.kind, r.json) };
   return { status: 200, result: normCommit(r.json), after: await snapshot(base) };
 }
 
@@ -172,7 +219,9 @@ export function difference(ours: Outcome, google: Outcome): string | undefined {
   if (ours.error || google.error) {
     return `error: google ${google.status} ${google.error?.status ?? 'OK'} ${JSON.stringify(google.error?.message ?? '')} | ours ${ours.status} ${ours.error?.status ?? 'OK'} ${JSON.stringify(ours.error?.message ?? '')}`;
   }
-  return JSON.stringify(ours.result) !== JSON.stringify(google.result) ? 'result' : 'state after commit';
+  return JSON.stringify(ours.result) !== JSON.stringify(google.result)
+    ? 'result'
+    : 'state after commit (or the read at readTime)';
 }
 
 /**

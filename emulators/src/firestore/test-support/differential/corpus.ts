@@ -12,11 +12,26 @@ export interface SeedDoc {
   fields: Json;
 }
 
-export type Request =
+/** A read, alone or after commits at a `readTime`. */
+export type Read =
   | { kind: 'batchGet'; body: { documents: string[]; mask?: Json } }
   | { kind: 'query'; body: Json }
-  | { kind: 'aggregate'; body: Json }
-  | { kind: 'commit'; body: { writes: Json[] } };
+  | { kind: 'aggregate'; body: Json };
+
+/**
+ * Reads as of an earlier time (issue 18): commits run one after another, then `read` is sent at
+ * the commit time of step `at` (0 = the seeding commit) — each emulator's own — or at a time both
+ * must refuse. `via` says how: the request's readTime, a new read-only transaction with it, a
+ * transaction begun with it (beginTransaction), or, for `list`, the GET list's query parameter.
+ */
+export interface ReadAt {
+  commits: Json[][];
+  at: number | 'future' | 'old' | 'epoch';
+  via: 'readTime' | 'newTransaction' | 'transaction' | 'list';
+  read: Read;
+}
+
+export type Request = Read | { kind: 'commit'; body: { writes: Json[] } } | { kind: 'readAt'; body: ReadAt };
 
 export interface Case {
   id: string;
@@ -278,6 +293,34 @@ export class Gen {
     }
   }
 
+  /** A write that cannot fail on the document's state: a set, a masked set or a delete. */
+  plainWrite(): Json {
+    const w = this.write();
+    delete w['currentDocument'];
+    return w;
+  }
+
+  readAt(): Request {
+    const commits = Array.from({ length: 1 + this.int(3) }, () =>
+      Array.from({ length: 1 + this.int(2) }, () => this.plainWrite()),
+    );
+    const at = this.chance(0.1)
+      ? this.pick(['future', 'old', 'epoch'] as const)
+      : this.int(commits.length + 1);
+    const via = this.pick(['readTime', 'readTime', 'newTransaction', 'transaction', 'list'] as const);
+    let read: Read;
+    const k = this.int(3);
+    if (via === 'list' || k === 0) {
+      const documents = Array.from(
+        { length: 1 + this.int(3) },
+        () => `${ROOT}/c/${this.pick(IDS.slice(0, 5))}`,
+      );
+      read = { kind: 'batchGet', body: { documents: [...new Set(documents)] } };
+    } else if (k === 1) read = { kind: 'query', body: { structuredQuery: this.structuredQuery() } };
+    else read = { kind: 'aggregate', body: this.aggregation() };
+    return { kind: 'readAt', body: { commits, at, via, read } };
+  }
+
   request(): Request {
     if (this.chance(0.1)) {
       const documents = Array.from({ length: 1 + this.int(3) }, () =>
@@ -298,5 +341,7 @@ export class Gen {
 
 export function makeCase(seed: number, index: number): Case {
   const g = new Gen((seed * 100_003 + index) >>> 0);
-  return { id: `${seed}:${index}`, docs: g.docs(), request: g.request() };
+  // Every eighth case reads at a readTime; the others are what they were before readAt existed.
+  const docs = g.docs();
+  return { id: `${seed}:${index}`, docs, request: index % 8 === 7 ? g.readAt() : g.request() };
 }

@@ -77,6 +77,23 @@ export function variants(c: Case): Case[] {
         });
       }
     }
+  } else if (r.kind === 'readAt') {
+    const b = r.body;
+    const at = (x: typeof b) => ({ ...c, request: { kind: 'readAt' as const, body: x } });
+    for (let i = 0; i < b.commits.length; i++) {
+      if (b.commits.length > 1) out.push(at({ ...b, commits: b.commits.filter((_, j) => j !== i) }));
+      const ws = b.commits[i]!;
+      if (ws.length > 1) {
+        for (let k = 0; k < ws.length; k++) {
+          const fewer = ws.filter((_, j) => j !== k);
+          out.push(at({ ...b, commits: b.commits.map((x, j) => (j === i ? fewer : x)) }));
+        }
+      }
+    }
+    if (b.read.kind === 'query') {
+      for (const v of queryVariants(b.read.body['structuredQuery'] as Json))
+        out.push(at({ ...b, read: { kind: 'query', body: { structuredQuery: v } } }));
+    }
   } else {
     const writes = r.body.writes;
     const commit = (w: Json[]) => ({ ...c, request: { kind: 'commit' as const, body: { writes: w } } });
