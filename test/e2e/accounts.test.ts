@@ -270,9 +270,12 @@ describe('accounts in the browser', () => {
     expect(exported.profile.username).toBe(visitor.username);
     expect(exported.account.email).toBe(visitor.email);
 
+    // Deletion has its own page, confirmed by typing the username (failures.test.ts covers it more).
     const danger = page.getByRole('region', { name: 'Delete account' });
-    await danger.getByLabel('Current password', { exact: true }).fill(visitor.password);
-    await danger.getByRole('button', { name: 'Delete my account' }).click();
+    await danger.getByRole('link', { name: 'Delete your account…' }).click();
+    await page.getByLabel('Type your username to confirm').fill(visitor.username);
+    await page.getByLabel('Current password', { exact: true }).fill(visitor.password);
+    await page.getByRole('button', { name: 'Delete my account' }).click();
     await expectStatus(page, 'Your account and all its data have been deleted.');
 
     await signIn(page, visitor.email, visitor.password);

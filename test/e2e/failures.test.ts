@@ -6,6 +6,7 @@ import type { Browser, BrowserContext, Locator, Page, Route } from 'playwright-c
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { text } from '../../functions/src/intake/test-support/corpus.js';
 import { launchChromium } from '../support/browser.js';
+import { uniqueEmail } from '../support/client.js';
 import { goTo } from '../support/nav.js';
 import { adminApp, createVerifiedMember, type Person } from '../support/staff.js';
 import { startWebApp } from '../support/web-server.js';
@@ -273,6 +274,99 @@ describe('uploads that fail (issue 16)', () => {
     await row.getByRole('button', { name: 'Try uploading slow.txt again' }).click();
     await expectText(row.getByRole('status'), 'Accepted', 30_000);
     expect(await page.getByLabel('Message', { exact: true }).inputValue()).toBe('Stalled upload');
+    await context.close();
+  });
+});
+
+describe('deleting an account (issue 16)', () => {
+  it('asks for the username, shows the steps, and the account is really gone', async () => {
+    const member = await createVerifiedMember(admin.app);
+    const { context, page } = await openApp();
+    await signIn(page, member);
+    await page.getByRole('heading', { name: `Welcome back, ${member.username}!` }).waitFor();
+    await goTo(page, 'Account');
+    await page.getByRole('link', { name: 'Delete your account…' }).click();
+    await page.getByRole('heading', { name: 'Delete your account', level: 1 }).waitFor();
+    expect(new URL(page.url()).pathname).toBe('/account/delete');
+
+    // Not confirmed: nothing happens but the reason, tied to the field.
+    await page.getByLabel('Current password', { exact: true }).fill(member.password);
+    await page.getByLabel('Type your username to confirm').fill('someone else');
+    await page.getByRole('button', { name: 'Delete my account' }).click();
+    const confirmField = page.getByLabel('Type your username to confirm');
+    await expect.poll(() => confirmField.getAttribute('aria-invalid')).toBe('true');
+    await expectText(
+      page.locator('.deletion form > [role=status]'),
+      'Type your username exactly as shown to confirm.',
+    );
+    expect((await getAuth(admin.app).getUser(member.uid)).uid).toBe(member.uid);
+
+    // Confirmed: the steps show (the call held a moment to see them), then sign-in with the notice.
+    await page.route('**/deleteMyAccount', async (route) => {
+      await new Promise((resolve) => setTimeout(resolve, 1500));
+      await route.continue();
+    });
+    await confirmField.fill(member.username.toUpperCase());
+    await page.getByRole('button', { name: 'Delete my account' }).click();
+    await page.getByText('Step 2 of 3: deleting your messages, files and profile…').waitFor();
+    expect(await page.getByRole('progressbar', { name: 'Deleting your account' }).isVisible()).toBe(true);
+    await page.getByText('Your account and all its data have been deleted.').waitFor({ timeout: 30_000 });
+    expect(new URL(page.url()).pathname).toBe('/signin');
+    await expect(getAuth(admin.app).getUser(member.uid)).rejects.toMatchObject({
+      code: 'auth/user-not-found',
+    });
+
+    await signIn(page, member);
+    await page.getByText('Email or password is incorrect.').waitFor();
+    await context.close();
+  });
+
+  it('an unverified member reaches it from /verify by a link and confirms with the email address', async () => {
+    const email = uniqueEmail('unverified');
+    const password = 'a long enough password';
+    const record = await getAuth(admin.app).createUser({ email, password, emailVerified: false });
+    const { context, page } = await openApp();
+    await signIn(page, { email, password });
+    await page.getByRole('heading', { name: 'Verify your email' }).waitFor();
+    // A link, not a form on the verification page.
+    expect(await page.getByRole('button', { name: 'Delete my account' }).count()).toBe(0);
+    await page.getByRole('link', { name: 'Delete your account' }).click();
+    await page.getByRole('heading', { name: 'Delete your account', level: 1 }).waitFor();
+
+    await page.getByLabel('Type your email address to confirm').fill(email);
+    await page.getByLabel('Current password', { exact: true }).fill(password);
+    await page.getByRole('button', { name: 'Delete my account' }).click();
+    await page.getByText('Your account and all its data have been deleted.').waitFor({ timeout: 30_000 });
+    await expect(getAuth(admin.app).getUser(record.uid)).rejects.toMatchObject({
+      code: 'auth/user-not-found',
+    });
+    await context.close();
+  });
+
+  it('a deletion that cannot reach the server says so and can be tried again', async () => {
+    const member = await createVerifiedMember(admin.app);
+    const { context, page } = await openApp();
+    await signIn(page, member);
+    await page.getByRole('heading', { name: `Welcome back, ${member.username}!` }).waitFor();
+    await page.goto(`${web.url.replace(/\/$/, '')}/account/delete`);
+    await page.getByRole('heading', { name: 'Delete your account', level: 1 }).waitFor();
+    await page.route('**/deleteMyAccount', (route) => route.abort('connectionfailed'));
+
+    await page.getByLabel('Type your username to confirm').fill(member.username);
+    await page.getByLabel('Current password', { exact: true }).fill(member.password);
+    await page.getByRole('button', { name: 'Delete my account' }).click();
+    await expectText(
+      page.locator('.deletion form > [role=status]'),
+      'The server did not finish deleting your account. Try again.',
+    );
+    expect((await getAuth(admin.app).getUser(member.uid)).uid).toBe(member.uid);
+
+    await page.unroute('**/deleteMyAccount');
+    await page.getByRole('button', { name: 'Delete my account' }).click();
+    await page.getByText('Your account and all its data have been deleted.').waitFor({ timeout: 30_000 });
+    await expect(getAuth(admin.app).getUser(member.uid)).rejects.toMatchObject({
+      code: 'auth/user-not-found',
+    });
     await context.close();
   });
 });

@@ -14,6 +14,7 @@ const LOADERS: Record<PageName, () => Promise<Page>> = {
   library: async () => (await import('../views/library.js')).libraryPage,
   messages: async () => (await import('../views/messages.js')).messagesPage,
   account: async () => (await import('../views/account.js')).accountPage,
+  'delete-account': async () => (await import('../views/delete-account.js')).deleteAccountPage,
   staff: async () => (await import('../views/staff.js')).staffPage,
   'staff-inbox': async () => (await import('../views/inbox.js')).inboxPage,
   'staff-conversation': async () => (await import('../views/inbox.js')).staffConversationPage,

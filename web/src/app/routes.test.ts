@@ -51,6 +51,16 @@ describe('decide', () => {
     });
   });
 
+  it('lets any signed-in account, verified or not, open the page that deletes it', () => {
+    expect(matchRoute('/account/delete').route.name).toBe('delete-account');
+    expect(decide(byName('delete-account'), unverified, '/account/delete', null)).toEqual({ show: true });
+    expect(decide(byName('delete-account'), member, '/account/delete', null)).toEqual({ show: true });
+    expect(decide(byName('delete-account'), visitor, '/account/delete', null)).toEqual({
+      show: false,
+      redirect: '/signin?next=%2Faccount%2Fdelete',
+    });
+  });
+
   it('moves a signed-in visit to sign-in on to the asked-for page', () => {
     expect(decide(byName('signin'), member, '/signin?next=%2Flibrary', '/library')).toEqual({
       show: false,

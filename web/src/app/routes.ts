@@ -3,8 +3,11 @@
  * Pure data and matching, so the router (router.ts) is the only place that touches history.
  */
 
-/** Who may open a page. `staff` pages need the staff claim; the second factor is checked by the page. */
-export type Access = 'anyone' | 'visitor' | 'unverified' | 'member' | 'staff';
+/**
+ * Who may open a page. `staff` pages need the staff claim; the second factor is checked by the page.
+ * `signed-in` pages are for any account, verified or not (deleting it).
+ */
+export type Access = 'anyone' | 'visitor' | 'unverified' | 'signed-in' | 'member' | 'staff';
 
 export type RouteName =
   | 'home'
@@ -16,6 +19,7 @@ export type RouteName =
   | 'library'
   | 'messages'
   | 'account'
+  | 'delete-account'
   | 'staff'
   | 'staff-inbox'
   | 'staff-conversation'
@@ -40,6 +44,7 @@ export const ROUTES: readonly Route[] = [
   { name: 'library', pattern: '/library', access: 'member', title: 'Library' },
   { name: 'messages', pattern: '/messages', access: 'member', title: 'Messages' },
   { name: 'account', pattern: '/account', access: 'member', title: 'Your account' },
+  { name: 'delete-account', pattern: '/account/delete', access: 'signed-in', title: 'Delete your account' },
   { name: 'staff', pattern: '/staff', access: 'staff', title: 'Staff console' },
   { name: 'staff-inbox', pattern: '/staff/inbox', access: 'staff', title: 'Staff inbox' },
   { name: 'staff-conversation', pattern: '/staff/inbox/:uid', access: 'staff', title: 'Conversation' },
@@ -115,6 +120,8 @@ export function decide(route: Route, session: SessionFacts, here: string, next: 
       return { show: true };
     case 'visitor':
       return session.signedIn ? { show: false, redirect: safeNext(next) } : { show: true };
+    case 'signed-in':
+      return session.signedIn ? { show: true } : { show: false, redirect: signInFor(here) };
     case 'unverified':
       if (!session.signedIn) return { show: false, redirect: '/signin' };
       return session.verified ? { show: false, redirect: safeNext(next) } : { show: true };

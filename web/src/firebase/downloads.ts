@@ -140,13 +140,18 @@ function installWatcher(): void {
     const url = String(args[1]);
     for (const [objectKey, watches] of watchers) {
       if (!url.includes(objectKey)) continue;
-      for (const watch of watches) watch.requests.add(this);
+      // Two downloads of one object (a thumbnail and the Download button) each have their own
+      // request in flight: a new request belongs to the downloads that have none running.
+      const inFlight = (r: XMLHttpRequest): boolean =>
+        r.readyState > XMLHttpRequest.UNSENT && r.readyState < XMLHttpRequest.DONE;
+      const mine = [...watches].filter((w) => ![...w.requests].some(inFlight));
+      for (const watch of mine) watch.requests.add(this);
       this.addEventListener('readystatechange', () => {
         // Headers in: the server answered, which counts as progress for stall detection.
-        if (this.readyState === XMLHttpRequest.HEADERS_RECEIVED) for (const w of watches) w.onProgress(0, 0);
+        if (this.readyState === XMLHttpRequest.HEADERS_RECEIVED) for (const w of mine) w.onProgress(0, 0);
       });
       this.addEventListener('progress', (event) => {
-        for (const w of watches) w.onProgress(event.loaded, event.lengthComputable ? event.total : 0);
+        for (const w of mine) w.onProgress(event.loaded, event.lengthComputable ? event.total : 0);
       });
     }
     open.apply(this, args);

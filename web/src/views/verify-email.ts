@@ -3,7 +3,6 @@ import type { PageContext } from '../app/page.js';
 import { refreshUser, sendVerification } from '../firebase/auth.js';
 import { h, statusRegion } from '../ui/dom.js';
 import { describeError } from '../ui/errors.js';
-import { deleteAccountSection } from './delete-account.js';
 
 /** The only page an unverified member sees (DESIGN §2); rules and functions refuse them the rest. */
 export function verifyPage(ctx: PageContext): HTMLElement {
@@ -84,7 +83,13 @@ export function verifyPage(ctx: PageContext): HTMLElement {
       resend,
       devSlot,
       status,
+      // Deleting stays open to unverified members (DESIGN §2), on its own page with a confirmation.
+      h(
+        'p',
+        { class: 'hint' },
+        'Signed up by mistake? ',
+        h('a', { href: '/account/delete' }, 'Delete your account'),
+      ),
     ),
-    deleteAccountSection(ctx),
   );
 }
