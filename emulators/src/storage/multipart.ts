@@ -36,6 +36,127 @@ function parseHeaders(text: string): Record<string, string> {
 }
 
 /**
+ * A multipart body read from a stream, one delimiter (`\r\n--boundary`) at a time. Parts before the
+ * streamed one (metadata, form fields) are buffered up to MAX_HEAD_BYTES; the streamed part's bytes
+ * are handed on as they arrive, keeping back only what could be the start of the next delimiter.
+ */
+class DelimitedBody {
+  /** A leading CRLF lets the first boundary be found with the same `\r\n--b` delimiter. */
+  buf: Buffer = Buffer.from('\r\n');
+  pos = 0;
+  private read = 0;
+  private streaming = false;
+  private readonly iterator: AsyncIterator<Uint8Array>;
+
+  constructor(
+    source: AsyncIterable<Uint8Array>,
+    readonly delimiter: Buffer,
+    /** How errors name the body: "Multipart body", "Multipart form". */
+    private readonly label: string,
+    /** The 413 message when the parts before the streamed one are too large. */
+    private readonly headTooLarge: string,
+  ) {
+    this.iterator = source[Symbol.asyncIterator]();
+  }
+
+  truncated(what: string): HttpError {
+    return badRequest(`${this.label} is truncated (${what}).`);
+  }
+
+  /** Appends the next chunk; false at the end of the body. */
+  async more(): Promise<boolean> {
+    const next = await this.iterator.next();
+    if (next.done) return false;
+    this.read += next.value.length;
+    if (!this.streaming && this.read > MAX_HEAD_BYTES + this.delimiter.length) {
+      throw new HttpError(413, this.headTooLarge);
+    }
+    this.buf = this.buf.length === 0 ? Buffer.from(next.value) : Buffer.concat([this.buf, next.value]);
+    return true;
+  }
+
+  /** Reads until `find` answers an index; 400 if the body ends first. */
+  async need(find: () => number, what: string): Promise<number> {
+    for (;;) {
+      const idx = find();
+      if (idx !== -1) return idx;
+      if (!(await this.more())) throw this.truncated(what);
+    }
+  }
+
+  /** Skips the preamble and the first boundary. */
+  async start(): Promise<void> {
+    this.pos =
+      (await this.need(() => this.buf.indexOf(this.delimiter), 'no boundary')) + this.delimiter.length;
+  }
+
+  /** At `pos` right after a delimiter: true if it is the closing one (`--`). */
+  async atClose(): Promise<boolean> {
+    await this.need(() => (this.buf.length >= this.pos + 2 ? this.pos : -1), 'boundary line');
+    return this.buf[this.pos] === 0x2d && this.buf[this.pos + 1] === 0x2d;
+  }
+
+  /** The headers of the part after the delimiter at `pos`; leaves `pos` at its body. */
+  async partHeaders(charset: BufferEncoding): Promise<Record<string, string>> {
+    const lineEnd = await this.need(() => this.buf.indexOf('\r\n', this.pos), 'boundary line');
+    // With no part headers, the blank line starts right at the boundary line's CRLF.
+    const headerEnd = await this.need(() => this.buf.indexOf('\r\n\r\n', lineEnd), 'part headers');
+    const headers = parseHeaders(this.buf.subarray(lineEnd + 2, headerEnd).toString(charset));
+    this.pos = headerEnd + 4;
+    return headers;
+  }
+
+  /** A buffered part's body (up to the next delimiter), leaving `pos` after that delimiter. */
+  async bufferedPart(what: string): Promise<Buffer> {
+    const end = await this.need(() => this.buf.indexOf(this.delimiter, this.pos), what);
+    const body = this.buf.subarray(this.pos, end);
+    this.pos = end + this.delimiter.length;
+    return body;
+  }
+
+  /**
+   * The part's body at `pos` as it arrives, up to and including the next delimiter; 400 if the body
+   * ends first. Afterwards `buf` holds what follows that delimiter.
+   */
+  async *streamedPart(): AsyncGenerator<Uint8Array> {
+    this.streaming = true;
+    this.buf = this.buf.subarray(this.pos);
+    this.pos = 0;
+    for (;;) {
+      const idx = this.buf.indexOf(this.delimiter);
+      if (idx !== -1) {
+        if (idx > 0) yield this.buf.subarray(0, idx);
+        this.buf = this.buf.subarray(idx + this.delimiter.length);
+        return;
+      }
+      const safe = this.buf.length - (this.delimiter.length - 1);
+      if (safe > 0) {
+        yield this.buf.subarray(0, safe);
+        this.buf = this.buf.subarray(safe);
+      }
+      if (!(await this.more())) throw this.truncated('no closing boundary');
+    }
+  }
+
+  /** Streams the part into `writer`; 400 unless its closing delimiter arrived. */
+  async streamInto(writer: BlobWriter, maxBytes: number): Promise<void> {
+    let closed = false;
+    const part = this.streamedPart();
+    async function* tracked(): AsyncGenerator<Uint8Array> {
+      yield* part;
+      closed = true;
+    }
+    await writer.append(tracked(), maxBytes);
+    if (!closed) throw this.truncated('no closing boundary');
+  }
+
+  /** Reads and ignores the rest of the body. */
+  async drain(): Promise<void> {
+    while (await this.more()) this.buf = Buffer.alloc(0);
+  }
+}
+
+/**
  * Parse the metadata part and stream the data part into `writer` (at most `maxBytes`). Throws 400
  * for malformed or truncated bodies; the writer is then left unchanged (BlobWriter.append is
  * all-or-nothing).
@@ -46,49 +167,17 @@ export async function streamMultipartUpload(
   writer: BlobWriter,
   maxBytes: number,
 ): Promise<MultipartHead> {
-  const delimiter = Buffer.from(`\r\n--${boundaryOf(contentType)}`);
-  const iterator = source[Symbol.asyncIterator]();
-  // A leading CRLF lets the first boundary be found with the same `\r\n--b` delimiter.
-  let buf: Buffer = Buffer.from('\r\n');
-  let ended = false;
-  let dataStarted = false;
-  const more = async (): Promise<boolean> => {
-    if (ended) return false;
-    const next = await iterator.next();
-    if (next.done) {
-      ended = true;
-      return false;
-    }
-    buf = Buffer.concat([buf, next.value]);
-    if (buf.length > MAX_HEAD_BYTES + delimiter.length && !dataStarted) {
-      throw new HttpError(413, `Multipart metadata exceeds ${MAX_HEAD_BYTES} bytes.`);
-    }
-    return true;
-  };
-  const need = async (find: () => number, what: string): Promise<number> => {
-    for (;;) {
-      const idx = find();
-      if (idx !== -1) return idx;
-      if (!(await more())) throw badRequest(`Multipart body is truncated (${what}).`);
-    }
-  };
-
-  // Preamble, then the metadata part's headers and body.
-  let pos = (await need(() => buf.indexOf(delimiter), 'no boundary')) + delimiter.length;
-  const readPartHeaders = async (): Promise<Record<string, string>> => {
-    await need(() => (buf.length >= pos + 2 ? pos : -1), 'boundary line');
-    if (buf[pos] === 0x2d && buf[pos + 1] === 0x2d)
-      throw badRequest('Multipart upload needs a metadata and a data part.');
-    const lineEnd = await need(() => buf.indexOf('\r\n', pos), 'boundary line');
-    // With no part headers, the blank line starts right at the boundary line's CRLF.
-    const headerEnd = await need(() => buf.indexOf('\r\n\r\n', lineEnd), 'part headers');
-    const headers = parseHeaders(buf.subarray(lineEnd + 2, headerEnd).toString('latin1'));
-    pos = headerEnd + 4;
-    return headers;
-  };
-  await readPartHeaders();
-  const metaEnd = await need(() => buf.indexOf(delimiter, pos), 'metadata part');
-  const metaText = buf.subarray(pos, metaEnd).toString('utf8');
+  const body = new DelimitedBody(
+    source,
+    Buffer.from(`\r\n--${boundaryOf(contentType)}`),
+    'Multipart body',
+    `Multipart metadata exceeds ${MAX_HEAD_BYTES} bytes.`,
+  );
+  const twoParts = badRequest('Multipart upload needs a metadata and a data part.');
+  await body.start();
+  if (await body.atClose()) throw twoParts;
+  await body.partHeaders('latin1');
+  const metaText = (await body.bufferedPart('metadata part')).toString('utf8');
   let metadata: unknown = {};
   if (metaText.trim() !== '') {
     try {
@@ -97,43 +186,15 @@ export async function streamMultipartUpload(
       throw badRequest('Multipart metadata part is not valid JSON.');
     }
   }
-  pos = metaEnd + delimiter.length;
-  const dataHeaders = await readPartHeaders();
-  dataStarted = true;
-  buf = buf.subarray(pos);
-
-  // Data part: emit everything that cannot be the start of the closing delimiter.
-  let closed = false;
-  async function* data(): AsyncGenerator<Uint8Array> {
-    for (;;) {
-      const idx = buf.indexOf(delimiter);
-      if (idx !== -1) {
-        if (idx > 0) yield buf.subarray(0, idx);
-        buf = buf.subarray(idx + delimiter.length);
-        closed = true;
-        return;
-      }
-      const safe = buf.length - (delimiter.length - 1);
-      if (safe > 0) {
-        yield buf.subarray(0, safe);
-        buf = buf.subarray(safe);
-      }
-      const next = await iterator.next();
-      if (next.done) {
-        ended = true;
-        throw badRequest('Multipart body is truncated (no closing boundary).');
-      }
-      buf = buf.length === 0 ? Buffer.from(next.value) : Buffer.concat([buf, next.value]);
-    }
-  }
-  await writer.append(data(), maxBytes);
-  if (!closed) throw badRequest('Multipart body is truncated (no closing boundary).');
+  if (await body.atClose()) throw twoParts;
+  const dataHeaders = await body.partHeaders('latin1');
+  await body.streamInto(writer, maxBytes);
   // Only the closing `--` (and an ignored epilogue) may follow; a third part is an error.
-  while (buf.length < 2 && (await more()));
-  if (!(buf[0] === 0x2d && buf[1] === 0x2d)) {
+  while (body.buf.length < 2 && (await body.more()));
+  if (!(body.buf[0] === 0x2d && body.buf[1] === 0x2d)) {
     throw badRequest('Multipart upload must have exactly 2 parts (metadata, data).');
   }
-  while (await more()) buf = Buffer.alloc(0);
+  await body.drain();
   return { metadata, dataContentType: dataHeaders['content-type'] };
 }
 
@@ -167,70 +228,26 @@ export async function streamFormDataUpload(
   writer: BlobWriter,
   maxBytes: number,
 ): Promise<FormDataUpload> {
-  const delimiter = Buffer.from(`\r\n--${boundaryOf(contentType, 'form-data')}`);
-  const iterator = source[Symbol.asyncIterator]();
-  let buf: Buffer = Buffer.from('\r\n');
-  let head = 0;
-  let fileStarted = false;
-  const more = async (): Promise<boolean> => {
-    const next = await iterator.next();
-    if (next.done) return false;
-    head += next.value.length;
-    if (head > MAX_HEAD_BYTES + delimiter.length && !fileStarted) {
-      throw new HttpError(413, `Form fields exceed ${MAX_HEAD_BYTES} bytes.`);
-    }
-    buf = Buffer.concat([buf, next.value]);
-    return true;
-  };
-  const need = async (find: () => number, what: string): Promise<number> => {
-    for (;;) {
-      const idx = find();
-      if (idx !== -1) return idx;
-      if (!(await more())) throw badRequest(`Multipart form is truncated (${what}).`);
-    }
-  };
+  const body = new DelimitedBody(
+    source,
+    Buffer.from(`\r\n--${boundaryOf(contentType, 'form-data')}`),
+    'Multipart form',
+    `Form fields exceed ${MAX_HEAD_BYTES} bytes.`,
+  );
   const fields = new Map<string, string>();
-  let pos = (await need(() => buf.indexOf(delimiter), 'no boundary')) + delimiter.length;
+  await body.start();
   for (;;) {
-    await need(() => (buf.length >= pos + 2 ? pos : -1), 'boundary line');
-    if (buf[pos] === 0x2d && buf[pos + 1] === 0x2d) throw badRequest("Missing 'key' or file.");
-    const lineEnd = await need(() => buf.indexOf('\r\n', pos), 'boundary line');
-    const headerEnd = await need(() => buf.indexOf('\r\n\r\n', lineEnd), 'part headers');
-    const headers = parseHeaders(buf.subarray(lineEnd + 2, headerEnd).toString('utf8'));
-    pos = headerEnd + 4;
+    if (await body.atClose()) throw badRequest("Missing 'key' or file.");
+    const headers = await body.partHeaders('utf8');
     const { name, filename } = dispositionOf(headers['content-disposition']);
     if (filename !== undefined || name === 'file') {
       if (!fields.has('key')) throw badRequest("Missing 'key' or file.");
-      fileStarted = true;
-      buf = buf.subarray(pos);
-      let closed = false;
-      const data = async function* (): AsyncGenerator<Uint8Array> {
-        for (;;) {
-          const idx = buf.indexOf(delimiter);
-          if (idx !== -1) {
-            if (idx > 0) yield buf.subarray(0, idx);
-            buf = buf.subarray(idx + delimiter.length);
-            closed = true;
-            return;
-          }
-          const safe = buf.length - (delimiter.length - 1);
-          if (safe > 0) {
-            yield buf.subarray(0, safe);
-            buf = buf.subarray(safe);
-          }
-          const next = await iterator.next();
-          if (next.done) throw badRequest('Multipart form is truncated (no closing boundary).');
-          buf = buf.length === 0 ? Buffer.from(next.value) : Buffer.concat([buf, next.value]);
-        }
-      };
-      await writer.append(data(), maxBytes);
-      if (!closed) throw badRequest('Multipart form is truncated (no closing boundary).');
+      await body.streamInto(writer, maxBytes);
       // Whatever follows the file (more fields, the epilogue) is read and ignored.
-      for (let next = await iterator.next(); !next.done; next = await iterator.next());
+      await body.drain();
       return { fields, fileContentType: headers['content-type'], fileName: filename };
     }
-    const end = await need(() => buf.indexOf(delimiter, pos), 'form field');
-    if (name !== undefined) fields.set(name.toLowerCase(), buf.subarray(pos, end).toString('utf8'));
-    pos = end + delimiter.length;
+    const value = await body.bufferedPart('form field');
+    if (name !== undefined) fields.set(name.toLowerCase(), value.toString('utf8'));
   }
 }
