@@ -146,4 +146,25 @@ describe('object metadata (Firebase Storage REST: /v0 object resource)', () => {
     };
     expect(gcsView.contentDisposition).toBe('inline');
   });
+
+  it("the first /v0 metadata read of an object without a download token writes one: metageneration 1 -> 2, later reads keep it (Firebase Storage's metadata-get handler per firebase/firebase-tools#4278; GCS: a metadata update increments metageneration)", async () => {
+    await gcsPut('meta/token.txt', 't');
+    const gcsMeta = async () =>
+      (await (await fetch(`${em.url}/b/${BUCKET}/o/${encodeURIComponent('meta/token.txt')}`)).json()) as {
+        metageneration: string;
+        metadata?: Record<string, string>;
+      };
+    expect((await gcsMeta()).metageneration).toBe('1');
+    const read = async () =>
+      (await (await fetch(v0(`/${encodeURIComponent('meta/token.txt')}`), { headers: OWNER })).json()) as {
+        metageneration: string;
+        downloadTokens: string;
+      };
+    const first = await read();
+    expect(first.metageneration).toBe('2');
+    expect(first.downloadTokens).toMatch(/^[0-9a-f-]{36}$/);
+    expect((await gcsMeta()).metadata?.['firebaseStorageDownloadTokens']).toBe(first.downloadTokens);
+    const again = await read();
+    expect(again).toMatchObject({ metageneration: '2', downloadTokens: first.downloadTokens });
+  });
 });

@@ -188,13 +188,24 @@ export class StorageService {
   }
 
   /**
-   * The Firebase API hands out a download token on first metadata read, like firebase-tools,
-   * so admin `getDownloadURL` works on objects written through the GCS API. Unlike firebase-tools
-   * this does not bump the metageneration or fire `metadataUpdate`: it is bookkeeping, not a change.
+   * The Firebase API hands out a download token on the first metadata read of an object without
+   * one (e.g. written through the GCS API), so admin `getDownloadURL` works on it. Production's
+   * metadata-get handler writes the token to GCS and so fires metadata-update functions (a Firebase
+   * Storage engineer on firebase/firebase-tools#4278); a GCS metadata update increments the
+   * metageneration (GCS docs, generation and metageneration).
    */
   ensureDownloadToken(obj: StoredObject): StoredObject {
     if (obj.meta.downloadTokens.length > 0) return obj;
-    return this.store.updateMeta({ ...obj.meta, downloadTokens: [randomUUID()] }) ?? obj;
+    const next: ObjectMetadata = {
+      ...obj.meta,
+      downloadTokens: [randomUUID()],
+      metageneration: obj.meta.metageneration + 1,
+      updated: new Date().toISOString(),
+    };
+    const stored = this.store.updateMeta(next);
+    if (!stored) return obj;
+    this.emit('metadataUpdate', next);
+    return stored;
   }
 
   /** Admin token minting / revocation (`create_token` / `delete_token`); a metadata change. */
