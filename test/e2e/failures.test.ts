@@ -4,7 +4,7 @@ import { getFirestore } from 'firebase-admin/firestore';
 import { getStorage } from 'firebase-admin/storage';
 import type { Browser, BrowserContext, Locator, Page, Route } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { text } from '../../functions/src/intake/test-support/corpus.js';
+import { text, zip } from '../../functions/src/intake/test-support/corpus.js';
 import { launchChromium } from '../support/browser.js';
 import { uniqueEmail } from '../support/client.js';
 import { goTo } from '../support/nav.js';
@@ -58,9 +58,10 @@ afterAll(async () => {
   await admin?.close();
 });
 
-async function openApp(): Promise<{ context: BrowserContext; page: Page }> {
+/** A phone-sized page; `stallMs` is the app's stall limit (long: only an offline check can end a transfer fast). */
+async function openApp(stallMs = STALL_MS): Promise<{ context: BrowserContext; page: Page }> {
   const context = await browser.newContext({ viewport: { width: 390, height: 844 }, acceptDownloads: true });
-  await context.addInitScript((ms) => sessionStorage.setItem('member-portal:stall-ms', String(ms)), STALL_MS);
+  await context.addInitScript((ms) => sessionStorage.setItem('member-portal:stall-ms', String(ms)), stallMs);
   const page = await context.newPage();
   await page.goto(web.url);
   return { context, page };
@@ -81,8 +82,11 @@ async function premiumMember(): Promise<Person> {
   return member;
 }
 
-async function openLibrary(person: Person): Promise<{ context: BrowserContext; page: Page }> {
-  const opened = await openApp();
+async function openLibrary(
+  person: Person,
+  stallMs = STALL_MS,
+): Promise<{ context: BrowserContext; page: Page }> {
+  const opened = await openApp(stallMs);
   await signIn(opened.page, person);
   await opened.page.getByRole('heading', { name: `Welcome back, ${person.username}!` }).waitFor();
   await goTo(opened.page, 'Library');
@@ -113,12 +117,17 @@ const UPLOADS = /\/v0\/b\/[^/]+\/o\?.*name=uploads/;
 const FREE_FILE = new RegExp(`/o/content%2Ffree%2F${suffix}\\.txt\\?`);
 
 describe('downloads that fail (issue 16)', () => {
-  it('offline: the download ends in words with Try again, which works once back online', async () => {
-    const { context, page } = await openLibrary(await premiumMember());
+  it('offline: the download ends at once in words with Try again, which works once back online', async () => {
+    // A long stall limit: being offline must be reported without waiting for it.
+    const { context, page } = await openLibrary(await premiumMember(), 60_000);
     const handbook = item(page, PREMIUM_TITLE);
+    const leaflet = item(page, FREE_TITLE);
     await context.setOffline(true);
     await handbook.getByRole('button', { name: 'Download', exact: true }).click();
-    await expectText(handbook.getByRole('status'), OFFLINE);
+    await leaflet.getByRole('button', { name: 'Download', exact: true }).click();
+    await expectText(handbook.getByRole('status'), OFFLINE, 5000);
+    // The free file goes through the Storage SDK, which would otherwise retry in silence.
+    await expectText(leaflet.getByRole('status'), OFFLINE, 5000);
     const retry = handbook.getByRole('button', { name: `Try downloading ${PREMIUM_TITLE} again` });
     expect(await retry.textContent()).toBe('Try again');
     expect(await handbook.getByRole('button', { name: 'Download', exact: true }).isEnabled()).toBe(true);
@@ -172,11 +181,8 @@ describe('downloads that fail (issue 16)', () => {
   });
 
   it('Cancel stops a running download, through downloadFile and through the Storage SDK alike', async () => {
-    const { context, page } = await openLibrary(await premiumMember());
-    // Answers slower than the stall limit would allow, so only Cancel can end them here.
-    await context.addInitScript(() => sessionStorage.setItem('member-portal:stall-ms', '60000'));
-    await page.reload();
-    await page.getByText('You have premium access.').waitFor();
+    // A long stall limit, so only Cancel can end these unanswered requests here.
+    const { context, page } = await openLibrary(await premiumMember(), 60_000);
     await page.route(DOWNLOADS, () => undefined);
     await page.route(FREE_FILE, () => undefined);
 
@@ -204,9 +210,10 @@ describe('downloads that fail (issue 16)', () => {
 });
 
 describe('uploads that fail (issue 16)', () => {
-  it('an upload cut off by going offline says so, keeps the draft, and Try again finishes it', async () => {
+  it('an upload started offline says so at once, keeps the draft, and Try again finishes it', async () => {
     const member = await createVerifiedMember(admin.app);
-    const { context, page } = await openApp();
+    // A long stall limit: the SDK retries offline uploads in silence, so only the offline check ends it fast.
+    const { context, page } = await openApp(60_000);
     await signIn(page, member);
     await page.getByRole('heading', { name: `Welcome back, ${member.username}!` }).waitFor();
     await goTo(page, 'Messages');
@@ -222,7 +229,7 @@ describe('uploads that fail (issue 16)', () => {
       .getByRole('list', { name: 'Attachments' })
       .getByRole('listitem')
       .filter({ hasText: 'note.txt' });
-    await expectText(row.getByRole('status'), `Upload failed: ${OFFLINE}`);
+    await expectText(row.getByRole('status'), `Upload failed: ${OFFLINE}`, 5000);
     const retry = row.getByRole('button', { name: 'Try uploading note.txt again' });
     expect(await retry.isVisible()).toBe(true);
     expect(await page.getByLabel('Message', { exact: true }).inputValue()).toBe(draft);
@@ -245,6 +252,61 @@ describe('uploads that fail (issue 16)', () => {
       .filter({ hasText: draft });
     await sent.waitFor();
     expect(await sent.getByRole('list', { name: 'Attached files' }).getByRole('listitem').count()).toBe(1);
+    await context.close();
+  });
+
+  it('an upload cut off midway by going offline pauses, and Try again carries the same upload on', async () => {
+    const member = await createVerifiedMember(admin.app);
+    const { context, page } = await openApp(60_000);
+    await signIn(page, member);
+    await page.getByRole('heading', { name: `Welcome back, ${member.username}!` }).waitFor();
+    await goTo(page, 'Messages');
+    await page.getByRole('heading', { name: 'Messages with the company' }).waitFor();
+    await page.getByLabel('Message', { exact: true }).fill('A big archive');
+
+    // Slow enough to go offline midway; over 256 KiB, so the SDK uploads it resumably.
+    const cdp = await context.newCDPSession(page);
+    const throttle = (uploadThroughput: number) =>
+      cdp.send('Network.emulateNetworkConditions', {
+        offline: false,
+        latency: 0,
+        downloadThroughput: -1,
+        uploadThroughput,
+      });
+    await throttle(128 * 1024);
+    // Each start of an upload session names the object; continuing one goes to its upload URL.
+    const starts: string[] = [];
+    page.on('request', (request) => {
+      const url = request.url();
+      if (request.method() === 'POST' && UPLOADS.test(url) && !url.includes('upload_id=')) starts.push(url);
+    });
+    const archive = zip([
+      { name: 'noise.bin', data: new Uint8Array(1024 * 1024).map((_, i) => (i * 7919) % 251), method: 0 },
+    ]);
+    await page
+      .getByLabel('Attach files')
+      .setInputFiles([{ name: 'big.zip', mimeType: 'application/zip', buffer: archive }]);
+    const row = page
+      .getByRole('list', { name: 'Attachments' })
+      .getByRole('listitem')
+      .filter({ hasText: 'big.zip' });
+    await expectText(row.getByRole('status'), /^Uploading… \d+%$/, 10_000);
+    await context.setOffline(true);
+    await expectText(row.getByRole('status'), `Upload failed: ${OFFLINE}`, 5000);
+
+    await context.setOffline(false);
+    await throttle(-1);
+    await row.getByRole('button', { name: 'Try uploading big.zip again' }).click();
+    await expectText(row.getByRole('status'), 'Accepted', 30_000);
+    // The same upload carried on (the SDK may open a new session for it), not a second one
+    // under a new id: every start names the same object, and one object is stored.
+    expect(starts.length).toBeGreaterThan(0);
+    expect(new Set(starts).size).toBe(1);
+    const [files] = await getStorage(admin.app)
+      .bucket()
+      .getFiles({ prefix: `uploads/${member.uid}/` });
+    expect(files.map((f) => f.name.split('/').at(-1))).toEqual(['big.zip']);
+    expect(await page.getByLabel('Message', { exact: true }).inputValue()).toBe('A big archive');
     await context.close();
   });
 

@@ -82,6 +82,8 @@ export function startUpload(
       halt({ kind: 'stalled', seconds: Math.round(stallMs / 1000), online: online() }),
     );
     window.addEventListener('offline', wentOffline);
+    // Already offline: the SDK would only retry in silence.
+    if (!online()) queueMicrotask(wentOffline);
   };
   const begin = (): void => {
     id = newUploadId();

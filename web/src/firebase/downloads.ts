@@ -180,6 +180,8 @@ function sdkFailure(error: unknown): DownloadError {
 /** Downloads an object under the rules, reporting bytes received as they arrive. */
 export function downloadBlob(path: string, options: DownloadOptions = {}): Promise<Blob> {
   return guarded(async (signal, onProgress) => {
+    // The SDK would retry in silence until the stall limit; offline is known now.
+    if (!online()) throw failed({ kind: 'network', online: false });
     installWatcher();
     // The object name appears URL-encoded in the request path: /v0/b/{bucket}/o/{name}?alt=media
     const key = `/o/${encodeURIComponent(path)}?`;
