@@ -357,6 +357,16 @@ describe('deleting an account (issue 16)', () => {
     await page.getByRole('button', { name: 'Delete my account' }).click();
     const confirmField = page.getByLabel('Type your username to confirm');
     await expect.poll(() => confirmField.getAttribute('aria-invalid')).toBe('true');
+    // The field is described by what to type and by the error.
+    const described = await confirmField.evaluate((input) =>
+      (input.getAttribute('aria-describedby') ?? '')
+        .split(' ')
+        .map((id) => document.getElementById(id)?.textContent ?? ''),
+    );
+    expect(described).toEqual([
+      `Your username: ${member.username}`,
+      'Type your username exactly as shown to confirm.',
+    ]);
     await expectText(
       page.locator('.deletion form > [role=status]'),
       'Type your username exactly as shown to confirm.',

@@ -18,9 +18,13 @@ import '../ui/failures.css';
 // Errors tied to their field (aria-invalid, aria-describedby), so a screen reader reads the
 // problem when the field is focused. To be replaced by the shared ui/field-errors.ts once it lands.
 function clearFieldErrors(form: HTMLElement): void {
-  for (const input of form.querySelectorAll('[aria-invalid="true"]')) {
+  for (const input of form.querySelectorAll<HTMLElement>('[aria-invalid="true"]')) {
     input.removeAttribute('aria-invalid');
-    input.removeAttribute('aria-describedby');
+    const rest = (input.getAttribute('aria-describedby') ?? '')
+      .split(' ')
+      .filter((id) => id && id !== `${input.id}-error`);
+    if (rest.length > 0) input.setAttribute('aria-describedby', rest.join(' '));
+    else input.removeAttribute('aria-describedby');
   }
   for (const note of form.querySelectorAll('.field-error')) note.remove();
 }
@@ -31,7 +35,8 @@ function showFieldError(form: HTMLElement, name: string, message: string): void 
   const note = h('p', { id: `${input.id}-error`, class: 'field-error' }, message);
   (input.closest('.password-row') ?? input).after(note);
   input.setAttribute('aria-invalid', 'true');
-  input.setAttribute('aria-describedby', note.id);
+  const describedBy = (input.getAttribute('aria-describedby') ?? '').split(' ').filter(Boolean);
+  input.setAttribute('aria-describedby', [...describedBy, note.id].join(' '));
 }
 
 /** Where the account page offers deletion: a link to its own page, not a form among the settings. */
@@ -73,12 +78,6 @@ export async function deleteAccountPage(ctx: PageContext): Promise<HTMLElement> 
       type: 'text',
       autocomplete: 'off',
     }),
-    h(
-      'p',
-      { class: 'hint' },
-      `Your ${confirmation.kind}: `,
-      h('span', { class: 'confirm-word' }, confirmation.word),
-    ),
     field('Current password', {
       name: 'delete-password',
       type: 'password',
@@ -91,6 +90,15 @@ export async function deleteAccountPage(ctx: PageContext): Promise<HTMLElement> 
   const confirmInput = form.querySelector<HTMLInputElement>('[name="delete-confirm"]')!;
   confirmInput.setAttribute('spellcheck', 'false');
   confirmInput.setAttribute('autocapitalize', 'off');
+  // What to type sits between the label and the field, and is read with the field.
+  const word = h(
+    'p',
+    { id: 'delete-confirm-word', class: 'hint' },
+    `Your ${confirmation.kind}: `,
+    h('span', { class: 'confirm-word' }, confirmation.word),
+  );
+  confirmInput.before(word);
+  confirmInput.setAttribute('aria-describedby', word.id);
 
   const section = h(
     'section',
