@@ -81,7 +81,12 @@ export function downloadPanel(options: DownloadPanelOptions): { element: HTMLEle
           if (!current() || state.phase !== 'running') return;
           progress.max = Math.max(blob.size, 1);
           progress.value = blob.size;
-          doneText = options.done(blob);
+          try {
+            doneText = options.done(blob);
+          } catch (error) {
+            show(transition(state, { type: 'fail', message: describeError(error) }));
+            return;
+          }
           show(transition(state, { type: 'finish' }));
         },
         async (error: unknown) => {
