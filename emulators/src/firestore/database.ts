@@ -125,8 +125,17 @@ export class Database {
     }
     const n = sel.newTransaction;
     if (n.readTime !== undefined) this.checkReadTime(n.readTime);
-    const txn = this.txns.begin(n.readOnly, n.retryTransaction, n.readTime);
+    const txn = this.txns.begin(n.readOnly, n.retryTransaction, this.snapshotTime(n.readOnly, n.readTime));
     return { txn, began: true, readTime: txn.readTime };
+  }
+
+  /**
+   * A read-only transaction reads one consistent snapshot: at its readTime, or else as of its
+   * begin (Google's emulator: reads after a later commit still answer the older version, with the
+   * begin time as readTime).
+   */
+  private snapshotTime(readOnly: boolean, readTime: string | undefined): string | undefined {
+    return readTime ?? (readOnly ? this.clock.now() : undefined);
   }
 
   checkReadTime(readTime: string): void {
@@ -135,7 +144,7 @@ export class Database {
 
   beginTransaction(readOnly: boolean, retryOf?: string, readTime?: string): string {
     if (readTime !== undefined) this.checkReadTime(readTime);
-    return this.txns.begin(readOnly, retryOf, readTime).id;
+    return this.txns.begin(readOnly, retryOf, this.snapshotTime(readOnly, readTime)).id;
   }
 
   /** The document at `path` now, or as of `readTime`. */
@@ -161,9 +170,10 @@ export class Database {
     return this.history.snapshot(this.store, readTime, wanted);
   }
 
+  /** Ends a transaction; one already ended (or never begun) is fine, as Google's emulator answers. */
   rollback(id: string): void {
-    const txn = this.txns.get(id);
-    this.txns.finish(txn);
+    const txn = this.txns.peek(id);
+    if (txn) this.txns.finish(txn);
   }
 
   async batchGet(
@@ -235,8 +245,10 @@ export class Database {
   commit(caller: Caller, writes: WriteOp[], transaction?: string): CommitResult {
     const txn = transaction ? this.txns.get(transaction) : undefined;
     try {
-      if (txn?.readOnly && writes.length > 0) throw invalid('Cannot write in a read-only transaction.');
-      if (txn) {
+      if (txn?.readOnly && writes.length > 0)
+        throw invalid('Cannot modify entities in a read-only transaction.');
+      // A read-only transaction read one snapshot: nothing it read can have gone stale.
+      if (txn && !txn.readOnly) {
         for (const [path, version] of txn.reads) {
           if ((this.store.get(path)?.updateTime ?? '') !== version) {
             throw new FirestoreError(

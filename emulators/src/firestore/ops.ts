@@ -55,6 +55,9 @@ function txnSelector(req: Record<string, unknown>, codec: Codec): TxnSelector {
   const given = [typeof t === 'string' && t !== '', isRecord(n), readTime !== undefined];
   // consistency_selector is a oneof: Google's emulator refuses a REST body that sets two of them.
   if (given.filter(Boolean).length > 1) throw invalid("Payload isn't valid for request.");
+  // A transaction id is bytes: one that is not base64 fails to decode, in Google's emulator's words.
+  if (typeof t === 'string' && !/^[A-Za-z0-9+/_-]*={0,2}$/.test(t))
+    throw invalid("Payload isn't valid for request.");
   if (typeof t === 'string' && t !== '') return { transaction: t };
   if (isRecord(n)) {
     const rw = n['readWrite'];

@@ -211,6 +211,42 @@ describe('reads and writes named twice', () => {
   });
 });
 
+describe('transactions', () => {
+  const begin = async (options: Json) =>
+    ((await rest(`${docsUrl(h)}:beginTransaction`, { options }, OWNER)).json as { transaction: string })
+      .transaction;
+  const get = (transaction: string) =>
+    rest(`${docsUrl(h)}:batchGet`, { documents: [`${ROOT}/tx/a`], transaction }, OWNER);
+
+  it("a read-only transaction reads one snapshot, as of its begin, and commits without checking its reads (Google's emulator)", async () => {
+    await commit([set('tx/a', { n: int(1) })]);
+    const t = await begin({ readOnly: {} });
+    await commit([set('tx/a', { n: int(2) })]);
+    const r = await get(t);
+    expect((r.json as { found: { fields: Json } }[])[0]!.found.fields).toEqual({ n: int(1) });
+    const done = await rest(`${docsUrl(h)}:commit`, { transaction: t }, OWNER);
+    expect(done.status).toBe(200);
+  });
+
+  it("refuses writes in a read-only transaction, and unknown or malformed ids, in Google's emulator's words", async () => {
+    const t = await begin({ readOnly: {} });
+    const w = await rest(`${docsUrl(h)}:commit`, { transaction: t, writes: [set('tx/b')] }, OWNER);
+    expect(w.json).toMatchObject(invalid('Cannot modify entities in a read-only transaction.'));
+    expect((await get('EQIAAAAAAAAA')).json).toMatchObject(invalid('Transaction is invalid or closed.'));
+    expect((await get('bm90LWEtdHJhbnNhY3Rpb24=')).json).toMatchObject(invalid('Invalid transaction.'));
+    expect((await get('!!')).json).toMatchObject(invalid("Payload isn't valid for request."));
+  });
+
+  it("rolling back a transaction that already ended answers 200 (Google's emulator)", async () => {
+    const t = await begin({ readWrite: {} });
+    for (let i = 0; i < 2; i++) {
+      const r = await rest(`${docsUrl(h)}:rollback`, { transaction: t }, OWNER);
+      expect(r.status).toBe(200);
+    }
+    expect((await get(t)).json).toMatchObject(invalid('Transaction is invalid or closed.'));
+  });
+});
+
 describe('listDocuments', () => {
   it("orders numeric __id<n>__ ids first also with showMissing (Google's emulator, found by npm run conformance seed 18 case 23)", async () => {
     await commit([set('lst/B', {}), set('lst/__id-1__', {}), set('lst/a/sub/x', {})]);

@@ -41,6 +41,20 @@ export interface Txn {
   waiting?: Waiter;
 }
 
+/**
+ * Transaction ids in the shape of Google's emulator's (a message with one fixed64 field 2: byte 0x11
+ * and 8 bytes), random rather than counted. An id of another shape is "Invalid transaction.", an
+ * unknown one of this shape "Transaction is invalid or closed." (Google's emulator's answers).
+ */
+function newTransactionId(): string {
+  return Buffer.concat([Buffer.from([0x11]), randomBytes(8)]).toString('base64');
+}
+
+function isTransactionId(id: string): boolean {
+  const bytes = Buffer.from(id, 'base64');
+  return bytes.length === 9 && bytes[0] === 0x11;
+}
+
 export class TransactionManager {
   private readonly txns = new Map<string, Txn>();
   private readonly locks = new Map<string, Lock>();
@@ -61,7 +75,7 @@ export class TransactionManager {
   begin(readOnly: boolean, retryOf?: string, readTime?: string): Txn {
     const inherited = retryOf ? this.retiredPriority.get(retryOf) : undefined;
     const txn: Txn = {
-      id: randomBytes(12).toString('base64'),
+      id: newTransactionId(),
       readOnly,
       ...(readTime !== undefined ? { readTime } : {}),
       priority: inherited ?? ++this.seq,
@@ -75,10 +89,20 @@ export class TransactionManager {
 
   get(id: string): Txn {
     const txn = this.txns.get(id);
-    if (!txn) throw new FirestoreError(Code.INVALID_ARGUMENT, 'Transaction is invalid or has expired.');
+    if (!txn) {
+      throw new FirestoreError(
+        Code.INVALID_ARGUMENT,
+        isTransactionId(id) ? 'Transaction is invalid or closed.' : 'Invalid transaction.',
+      );
+    }
     if (txn.aborted) throw new FirestoreError(Code.ABORTED, txn.aborted);
     txn.lastUsed = Date.now();
     return txn;
+  }
+
+  /** A live or aborted transaction by id, without touching it. */
+  peek(id: string): Txn | undefined {
+    return this.txns.get(id);
   }
 
   /** Takes the lock on a document for a read-write transaction, waiting if needed. */

@@ -5,7 +5,16 @@
  * result's updateTime is `commit` (= the commit time), `kept` (an earlier time: a no-op write) or
  * absent; timestamps at or after the run's start are server times, `<now>`.
  */
-import { type Case, type Json, PROJECT, type Read, type ReadAt, ROOT, type SeedDoc } from './corpus.js';
+import {
+  type Case,
+  type Json,
+  PROJECT,
+  type Read,
+  type ReadAt,
+  ROOT,
+  type SeedDoc,
+  type TxnStep,
+} from './corpus.js';
 
 const OWNER = { authorization: 'Bearer owner', 'content-type': 'application/json' };
 
@@ -199,11 +208,111 @@ async function runReadAt(base: string, seeded: string | undefined, r: ReadAt): P
   return { status: 200, result: results, after: normRead(r.read.kind, res.json) };
 }
 
+type Answer = { status: number; json: unknown };
+
+/** One step's answer reduced to what must match: its error, or its documents / write results. */
+interface StepOutcome {
+  op: string;
+  status: number;
+  error?: { status: string; message: string };
+  result?: unknown;
+}
+
+function stepOutcome(step: TxnStep, r: Answer): StepOutcome {
+  const op = `${step.op}${'t' in step ? ` t${step.t}` : ''}`;
+  if (r.status !== 200) return { op, status: r.status, error: errorOf(r.json) };
+  if (step.op === 'commit' || step.op === 'outside') return { op, status: 200, result: normCommit(r.json) };
+  if (step.op === 'query') return { op, status: 200, result: normRead('query', r.json) };
+  if (step.op === 'get' || step.op === 'await' || step.op === 'getWith')
+    return { op, status: 200, result: normRead('batchGet', r.json) };
+  return { op, status: 200 };
+}
+
+/** The first step of a transaction case whose answers differ, described like an error difference. */
+function stepDifference(ours: StepOutcome[], google: StepOutcome[]): string | undefined {
+  for (let i = 0; i < Math.max(ours.length, google.length); i++) {
+    const o = ours[i];
+    const g = google[i];
+    if (JSON.stringify(o) === JSON.stringify(g)) continue;
+    const say = (x: StepOutcome | undefined) =>
+      `${x?.status ?? '-'} ${x?.error?.status ?? 'OK'} ${JSON.stringify(x?.error?.message ?? '')}`;
+    return `txn step ${i} (${g?.op ?? o?.op}): google ${say(g)} | ours ${say(o)}`;
+  }
+  return undefined;
+}
+
+/**
+ * Runs a transaction sequence; each emulator's own transaction ids stand in for the slots. A
+ * pending read is awaited at its `await` step (10 s at most: a read that never returns shows as
+ * a timeout).
+ */
+async function runTxn(base: string, steps: TxnStep[]): Promise<Outcome> {
+  const ids: string[] = [];
+  const pending = new Map<number, Promise<Answer>>();
+  const out: StepOutcome[] = [];
+  const within = (p: Promise<Answer>): Promise<Answer> =>
+    Promise.race([
+      p,
+      new Promise<Answer>((resolve) =>
+        setTimeout(() => resolve({ status: 0, json: { error: { status: 'TIMEOUT' } } }), 10_000).unref(),
+      ),
+    ]);
+  for (const step of steps) {
+    let r: Answer;
+    switch (step.op) {
+      case 'begin': {
+        r = await call(base, `${ROOT}:beginTransaction`, {
+          options: step.readOnly ? { readOnly: {} } : { readWrite: {} },
+        });
+        ids[step.t] = (r.json as { transaction?: string }).transaction ?? '';
+        break;
+      }
+      case 'get': {
+        const p = call(base, `${ROOT}:batchGet`, { documents: step.documents, transaction: ids[step.t] });
+        if (step.pending) {
+          pending.set(step.t, p);
+          continue;
+        }
+        r = await within(p);
+        break;
+      }
+      case 'await':
+        r = await within(pending.get(step.t)!);
+        break;
+      case 'query':
+        r = await call(base, `${ROOT}:runQuery`, {
+          structuredQuery: step.structuredQuery,
+          transaction: ids[step.t],
+        });
+        break;
+      case 'commit':
+        r = await call(base, `${ROOT}:commit`, { writes: step.writes, transaction: ids[step.t] });
+        break;
+      case 'rollback':
+        r = await call(base, `${ROOT}:rollback`, { transaction: ids[step.t] });
+        break;
+      case 'outside':
+        r = await call(base, `${ROOT}:commit`, { writes: step.writes });
+        break;
+      default:
+        r = await call(base, `${ROOT}:batchGet`, {
+          documents: step.documents,
+          transaction: step.transaction,
+        });
+    }
+    out.push(stepOutcome(step, r));
+  }
+  // Transactions a failed step left open would hold locks into the next case: end them.
+  for (const id of ids) if (id) await call(base, `${ROOT}:rollback`, { transaction: id });
+  return { status: 200, result: out, after: await snapshot(base) };
+}
+
 export async function runCase(base: string, c: Case): Promise<Outcome> {
   await clear(base);
   const seeded = await seed(base, c.docs);
   const req = c.request;
   if (req.kind === 'readAt') return runReadAt(base, seeded, req.body);
+  if (req.kind === 'txn') return runTxn(base, req.body.steps);
   const method = req.kind === 'commit' ? 'commit' : METHOD[req.kind];
   const r = await call(base, `${ROOT}:${method}`, req.body);
   if (r.status !== 200) return { status: r.status, error: errorOf(r.json) };
@@ -216,6 +325,16 @@ export function difference(ours: Outcome, google: Outcome): string | undefined {
   const o = JSON.stringify(ours);
   const g = JSON.stringify(google);
   if (o === g) return undefined;
+  const steps = (x: Outcome) =>
+    Array.isArray(x.result) && (x.result[0] as StepOutcome | undefined)?.op !== undefined
+      ? (x.result as StepOutcome[])
+      : undefined;
+  const os = steps(ours);
+  const gs = steps(google);
+  if (os && gs) {
+    const d = stepDifference(os, gs);
+    if (d) return d;
+  }
   if (ours.error || google.error) {
     return `error: google ${google.status} ${google.error?.status ?? 'OK'} ${JSON.stringify(google.error?.message ?? '')} | ours ${ours.status} ${ours.error?.status ?? 'OK'} ${JSON.stringify(ours.error?.message ?? '')}`;
   }

@@ -31,7 +31,26 @@ export interface ReadAt {
   read: Read;
 }
 
-export type Request = Read | { kind: 'commit'; body: { writes: Json[] } } | { kind: 'readAt'; body: ReadAt };
+/**
+ * One step of a transaction case. Transactions are named by slot (0 began first, so it is older).
+ * `pending: true` sends a read without waiting for its answer (it may wait for a lock another
+ * transaction holds); `await` collects it later. `outside` is a commit without a transaction.
+ */
+export type TxnStep =
+  | { op: 'begin'; t: number; readOnly: boolean }
+  | { op: 'get'; t: number; documents: string[]; pending?: boolean }
+  | { op: 'query'; t: number; structuredQuery: Json }
+  | { op: 'await'; t: number }
+  | { op: 'commit'; t: number; writes: Json[] }
+  | { op: 'rollback'; t: number }
+  | { op: 'outside'; writes: Json[] }
+  | { op: 'getWith'; transaction: string; documents: string[] };
+
+export type Request =
+  | Read
+  | { kind: 'commit'; body: { writes: Json[] } }
+  | { kind: 'readAt'; body: ReadAt }
+  | { kind: 'txn'; body: { steps: TxnStep[] } };
 
 export interface Case {
   id: string;
@@ -321,6 +340,76 @@ export class Gen {
     return { kind: 'readAt', body: { commits, at, via, read } };
   }
 
+  /**
+   * A transaction sequence from one of a few shapes: read then commit with a write outside the
+   * read set; two read-write transactions contending for one document (the younger one reading
+   * second, or first); a read-only transaction reading twice around a write; reads and commits
+   * after a rollback or with a made-up id. Writes outside transactions never touch a document a
+   * live read-write transaction has read: ours does not make them wait for its lock (README).
+   */
+  txn(): Request {
+    const ids = IDS.slice(0, 5);
+    const doc = () => `${ROOT}/c/${this.pick(ids)}`;
+    const x = doc();
+    const others = ids.map((i) => `${ROOT}/c/${i}`).filter((d) => d !== x);
+    const setOf = (name: string): Json => {
+      const w = this.plainWrite();
+      if ('delete' in w) return { delete: name };
+      return { ...w, update: { ...(w['update'] as Json), name } };
+    };
+    const steps: TxnStep[] = [];
+    switch (this.int(6)) {
+      case 0:
+        steps.push({ op: 'begin', t: 0, readOnly: false });
+        steps.push({ op: 'get', t: 0, documents: [x] });
+        if (this.chance(0.5)) steps.push({ op: 'outside', writes: [setOf(this.pick(others))] });
+        steps.push({ op: 'commit', t: 0, writes: [setOf(x), ...(this.chance(0.5) ? [setOf(doc())] : [])] });
+        break;
+      case 1:
+        // The older transaction holds the lock; the younger one's read waits for its commit.
+        steps.push({ op: 'begin', t: 0, readOnly: false }, { op: 'begin', t: 1, readOnly: false });
+        steps.push({ op: 'get', t: 0, documents: [x] });
+        steps.push({ op: 'get', t: 1, documents: [x], pending: true });
+        steps.push(this.chance(0.7) ? { op: 'commit', t: 0, writes: [setOf(x)] } : { op: 'rollback', t: 0 });
+        steps.push({ op: 'await', t: 1 }, { op: 'commit', t: 1, writes: [setOf(x)] });
+        break;
+      case 2:
+        // The younger transaction reads first; the older one's read contends with it.
+        steps.push({ op: 'begin', t: 0, readOnly: false }, { op: 'begin', t: 1, readOnly: false });
+        steps.push({ op: 'get', t: 1, documents: [x] });
+        steps.push({ op: 'get', t: 0, documents: [x], pending: true });
+        steps.push({ op: 'commit', t: 1, writes: [setOf(x)] });
+        steps.push({ op: 'await', t: 0 }, { op: 'commit', t: 0, writes: [setOf(x)] });
+        break;
+      case 3:
+        steps.push({ op: 'begin', t: 0, readOnly: true });
+        steps.push({ op: 'get', t: 0, documents: [x] });
+        steps.push({ op: 'outside', writes: [setOf(x)] });
+        steps.push({ op: 'get', t: 0, documents: [x] });
+        steps.push({ op: 'query', t: 0, structuredQuery: { from: [{ collectionId: 'c' }] } });
+        steps.push({ op: 'commit', t: 0, writes: this.chance(0.3) ? [setOf(x)] : [] });
+        break;
+      case 4:
+        steps.push({ op: 'begin', t: 0, readOnly: this.chance(0.3) });
+        steps.push({ op: 'query', t: 0, structuredQuery: this.structuredQuery() });
+        steps.push({ op: 'rollback', t: 0 });
+        steps.push(
+          this.chance(0.5)
+            ? { op: 'get', t: 0, documents: [x] }
+            : { op: 'commit', t: 0, writes: this.chance(0.5) ? [setOf(x)] : [] },
+        );
+        if (this.chance(0.5)) steps.push({ op: 'rollback', t: 0 });
+        break;
+      default:
+        steps.push({
+          op: 'getWith',
+          transaction: this.pick(['bm90LWEtdHJhbnNhY3Rpb24=', 'EQIAAAAAAAAA', '!!']),
+          documents: [x],
+        });
+    }
+    return { kind: 'txn', body: { steps } };
+  }
+
   request(): Request {
     if (this.chance(0.1)) {
       const documents = Array.from({ length: 1 + this.int(3) }, () =>
@@ -341,7 +430,8 @@ export class Gen {
 
 export function makeCase(seed: number, index: number): Case {
   const g = new Gen((seed * 100_003 + index) >>> 0);
-  // Every eighth case reads at a readTime; the others are what they were before readAt existed.
+  // Every eighth case reads at a readTime, every eighth (3 mod 8) is a transaction sequence.
   const docs = g.docs();
-  return { id: `${seed}:${index}`, docs, request: index % 8 === 7 ? g.readAt() : g.request() };
+  const request = index % 8 === 7 ? g.readAt() : index % 8 === 3 ? g.txn() : g.request();
+  return { id: `${seed}:${index}`, docs, request };
 }
