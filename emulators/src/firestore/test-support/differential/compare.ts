@@ -15,6 +15,7 @@ import {
   type SeedDoc,
   type TxnStep,
 } from './corpus.js';
+import { grpcCall } from './grpc.js';
 
 const OWNER = { authorization: 'Bearer owner', 'content-type': 'application/json' };
 
@@ -96,6 +97,18 @@ async function call(
   return { status: r.status, json };
 }
 
+export type Transport = 'rest' | 'grpc';
+
+/** POST `{documents root}:{verb}` over REST, or the same request over gRPC. */
+function post(
+  t: Transport,
+  base: string,
+  verb: string,
+  body: Json,
+): Promise<{ status: number; json: unknown }> {
+  return t === 'grpc' ? grpcCall(base, ROOT, verb, body) : call(base, `${ROOT}:${verb}`, body);
+}
+
 async function clear(base: string): Promise<void> {
   const r = await fetch(`${base}/emulator/v1/projects/${PROJECT}/databases/(default)/documents`, {
     method: 'DELETE',
@@ -170,11 +183,16 @@ const FIXED_TIMES = {
   epoch: '1970-01-01T00:00:00Z',
 };
 
-async function runReadAt(base: string, seeded: string | undefined, r: ReadAt): Promise<Outcome> {
+async function runReadAt(
+  t: Transport,
+  base: string,
+  seeded: string | undefined,
+  r: ReadAt,
+): Promise<Outcome> {
   const times = seeded ? [seeded] : [];
   const results: unknown[] = [];
   for (const writes of r.commits) {
-    const c = await call(base, `${ROOT}:commit`, { writes });
+    const c = await post(t, base, 'commit', { writes });
     if (c.status !== 200) return { status: c.status, error: errorOf(c.json), result: results };
     results.push(normCommit(c.json));
     times.push((c.json as { commitTime: string }).commitTime);
@@ -199,11 +217,11 @@ async function runReadAt(base: string, seeded: string | undefined, r: ReadAt): P
   if (r.via === 'readTime') body['readTime'] = readTime;
   else if (r.via === 'newTransaction') body['newTransaction'] = { readOnly: { readTime } };
   else {
-    const b = await call(base, `${ROOT}:beginTransaction`, { options: { readOnly: { readTime } } });
+    const b = await post(t, base, 'beginTransaction', { options: { readOnly: { readTime } } });
     if (b.status !== 200) return { status: b.status, error: errorOf(b.json), result: results };
     body['transaction'] = (b.json as { transaction: string }).transaction;
   }
-  res = await call(base, `${ROOT}:${METHOD[r.read.kind]}`, body);
+  res = await post(t, base, METHOD[r.read.kind], body);
   if (res.status !== 200) return { status: res.status, error: errorOf(res.json), result: results };
   return { status: 200, result: results, after: normRead(r.read.kind, res.json) };
 }
@@ -246,7 +264,7 @@ function stepDifference(ours: StepOutcome[], google: StepOutcome[]): string | un
  * pending read is awaited at its `await` step (10 s at most: a read that never returns shows as
  * a timeout).
  */
-async function runTxn(base: string, steps: TxnStep[]): Promise<Outcome> {
+async function runTxn(t: Transport, base: string, steps: TxnStep[]): Promise<Outcome> {
   const ids: string[] = [];
   const pending = new Map<number, Promise<Answer>>();
   const out: StepOutcome[] = [];
@@ -261,14 +279,14 @@ async function runTxn(base: string, steps: TxnStep[]): Promise<Outcome> {
     let r: Answer;
     switch (step.op) {
       case 'begin': {
-        r = await call(base, `${ROOT}:beginTransaction`, {
+        r = await post(t, base, 'beginTransaction', {
           options: step.readOnly ? { readOnly: {} } : { readWrite: {} },
         });
         ids[step.t] = (r.json as { transaction?: string }).transaction ?? '';
         break;
       }
       case 'get': {
-        const p = call(base, `${ROOT}:batchGet`, { documents: step.documents, transaction: ids[step.t] });
+        const p = post(t, base, 'batchGet', { documents: step.documents, transaction: ids[step.t] });
         if (step.pending) {
           pending.set(step.t, p);
           continue;
@@ -280,22 +298,22 @@ async function runTxn(base: string, steps: TxnStep[]): Promise<Outcome> {
         r = await within(pending.get(step.t)!);
         break;
       case 'query':
-        r = await call(base, `${ROOT}:runQuery`, {
+        r = await post(t, base, 'runQuery', {
           structuredQuery: step.structuredQuery,
           transaction: ids[step.t],
         });
         break;
       case 'commit':
-        r = await call(base, `${ROOT}:commit`, { writes: step.writes, transaction: ids[step.t] });
+        r = await post(t, base, 'commit', { writes: step.writes, transaction: ids[step.t] });
         break;
       case 'rollback':
-        r = await call(base, `${ROOT}:rollback`, { transaction: ids[step.t] });
+        r = await post(t, base, 'rollback', { transaction: ids[step.t] });
         break;
       case 'outside':
-        r = await call(base, `${ROOT}:commit`, { writes: step.writes });
+        r = await post(t, base, 'commit', { writes: step.writes });
         break;
       default:
-        r = await call(base, `${ROOT}:batchGet`, {
+        r = await post(t, base, 'batchGet', {
           documents: step.documents,
           transaction: step.transaction,
         });
@@ -303,18 +321,18 @@ async function runTxn(base: string, steps: TxnStep[]): Promise<Outcome> {
     out.push(stepOutcome(step, r));
   }
   // Transactions a failed step left open would hold locks into the next case: end them.
-  for (const id of ids) if (id) await call(base, `${ROOT}:rollback`, { transaction: id });
+  for (const id of ids) if (id) await post(t, base, 'rollback', { transaction: id });
   return { status: 200, result: out, after: await snapshot(base) };
 }
 
-export async function runCase(base: string, c: Case): Promise<Outcome> {
+export async function runCase(base: string, c: Case, t: Transport = 'rest'): Promise<Outcome> {
   await clear(base);
   const seeded = await seed(base, c.docs);
   const req = c.request;
-  if (req.kind === 'readAt') return runReadAt(base, seeded, req.body);
-  if (req.kind === 'txn') return runTxn(base, req.body.steps);
+  if (req.kind === 'readAt') return runReadAt(t, base, seeded, req.body);
+  if (req.kind === 'txn') return runTxn(t, base, req.body.steps);
   const method = req.kind === 'commit' ? 'commit' : METHOD[req.kind];
-  const r = await call(base, `${ROOT}:${method}`, req.body);
+  const r = await post(t, base, method, req.body);
   if (r.status !== 200) return { status: r.status, error: errorOf(r.json) };
   if (req.kind !== 'commit') return { status: 200, result: normRead(req.kind, r.json) };
   return { status: 200, result: normCommit(r.json), after: await snapshot(base) };

@@ -1,11 +1,12 @@
 /**
- * Differential harness (issue 18): the same generated cases sent over REST to our Firestore
+ * Differential harness (issue 18): the same generated cases sent over REST and gRPC to our Firestore
  * emulator and to Google's (gcloud's cloud_firestore_emulator), answers compared. Skipped, with the
  * reason printed and exit 0, when Java or Google's emulator is missing.
  *
  *   npm run conformance                        # seed 18, 300 cases
  *   npm run conformance -- --seed 7 --cases 1000
  *   npm run conformance -- --case 18:42        # replay one case, printed in full
+ *   npm run conformance -- --transport grpc    # rest, grpc or both (default)
  *
  * A difference is shrunk to the least case that still shows it and printed. Differences whose
  * description matches an entry of parity-exceptions.json (with the source that says ours is right)
@@ -13,9 +14,10 @@
  */
 import { readFileSync } from 'node:fs';
 import { startFirestoreEmulator } from '../../index.js';
-import { difference, kindOf, runCase } from './compare.js';
+import { difference, kindOf, runCase, type Transport } from './compare.js';
 import { type Case, makeCase, PROJECT } from './corpus.js';
 import { findGoogleEmulator, startGoogleEmulator } from './google.js';
+import { closeGrpcClients } from './grpc.js';
 import { shrink } from './shrink.js';
 
 interface ParityException {
@@ -39,6 +41,7 @@ async function main(): Promise<number> {
   const seed = Number(arg('seed') ?? 18);
   const count = Number(arg('cases') ?? 300);
   const only = arg('case');
+  const transportArg = arg('transport') ?? 'both';
   const exceptions = JSON.parse(
     readFileSync(new URL('./parity-exceptions.json', import.meta.url), 'utf8'),
   ) as ParityException[];
@@ -51,12 +54,15 @@ async function main(): Promise<number> {
     const cases: Case[] = only
       ? [makeCase(Number(only.split(':')[0]), Number(only.split(':')[1]))]
       : Array.from({ length: count }, (_, i) => makeCase(seed, i));
-    const differs = async (c: Case) => difference(await runCase(ours.url, c), await runCase(google.url, c));
+    const transports: Transport[] =
+      transportArg === 'rest' ? ['rest'] : transportArg === 'grpc' ? ['grpc'] : ['rest', 'grpc'];
     const seen = new Map<string, number>();
     let failed = 0;
     let excused = 0;
     const byException = new Map<string, number>();
-    for (const c of cases) {
+    for (const [c, t] of cases.flatMap((c) => transports.map((t) => [c, t] as const))) {
+      const differs = async (v: Case) =>
+        difference(await runCase(ours.url, v, t), await runCase(google.url, v, t));
       const d = await differs(c);
       if (!d) continue;
       const exception = exceptions.find((e) => new RegExp(e.match).test(d));
@@ -66,16 +72,16 @@ async function main(): Promise<number> {
         continue;
       }
       // One report per kind of difference; the rest are counted.
-      const key = kindOf(d);
+      const key = `${t}: ${kindOf(d)}`;
       seen.set(key, (seen.get(key) ?? 0) + 1);
       failed++;
       if (seen.get(key)! > 1 && !only) continue;
       const small = await shrink(c, async (v) => {
         const dv = await differs(v);
-        return dv !== undefined && kindOf(dv) === key;
+        return dv !== undefined && `${t}: ${kindOf(dv)}` === key;
       });
-      const [o, g] = [await runCase(ours.url, small), await runCase(google.url, small)];
-      console.log(`\n✗ case ${c.id}: ${d}`);
+      const [o, g] = [await runCase(ours.url, small, t), await runCase(google.url, small, t)];
+      console.log(`\n✗ case ${c.id} over ${t === 'grpc' ? 'gRPC' : 'REST'}: ${d}`);
       console.log(`  documents: ${JSON.stringify(small.docs)}`);
       console.log(`  ${small.request.kind}: ${JSON.stringify(small.request.body)}`);
       console.log(`  google: ${JSON.stringify(g)}`);
@@ -84,13 +90,14 @@ async function main(): Promise<number> {
     const secs = ((Date.now() - t0) / 1000).toFixed(1);
     console.log(
       `\nconformance: ${cases.length} cases (seed ${seed}), ${failed} differences in ${seen.size} kinds, ` +
-        `${excused} listed in parity-exceptions.json; ${secs} s (emulators ready in ${((tReady - t0) / 1000).toFixed(1)} s)`,
+        `${excused} listed in parity-exceptions.json; over ${transports.join(' and ')}; ${secs} s (emulators ready in ${((tReady - t0) / 1000).toFixed(1)} s)`,
     );
     if (byException.size > 0) {
       console.log(`listed: ${[...byException].map(([id, n]) => `${id} ${n}`).join(', ')}`);
     }
     return failed > 0 ? 1 : 0;
   } finally {
+    closeGrpcClients();
     await ours.stop();
     await google.stop();
   }
