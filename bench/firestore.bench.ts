@@ -4,11 +4,12 @@
  * process, so start-up and memory are those of the real command.
  */
 import { type ChildProcess, fork, spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { deleteApp, initializeApp } from 'firebase-admin/app';
 import { type Firestore, getFirestore } from 'firebase-admin/firestore';
+import { findGoogleEmulator } from '../emulators/src/firestore/test-support/differential/google.js';
 import { type BenchResult, median, report } from './harness.js';
 import type { WriteOrder, WriteReport } from './support/admin-writer.js';
 
@@ -203,6 +204,163 @@ function admin(port: number): { db: Firestore; close: () => Promise<void> } {
 }
 let appSeq = 0;
 
+// ---- Google's Firestore emulator, side by side (issue 18) ----
+
+/** VmRSS summed over a process and its descendants (Google's launcher is a shell running java). */
+function treeRssMiB(root: number): number {
+  const parent = new Map<number, number>();
+  for (const e of readdirSync('/proc')) {
+    if (!/^\d+$/.test(e)) continue;
+    try {
+      const stat = readFileSync(`/proc/${e}/stat`, 'utf8');
+      parent.set(Number(e), Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]));
+    } catch {
+      // exited meanwhile
+    }
+  }
+  const tree = new Set([root]);
+  for (let grew = true; grew;) {
+    grew = false;
+    for (const [pid, ppid] of parent) {
+      if (!tree.has(pid) && tree.has(ppid)) {
+        tree.add(pid);
+        grew = true;
+      }
+    }
+  }
+  let sum = 0;
+  for (const pid of tree) {
+    try {
+      sum += rssMiB(pid);
+    } catch {
+      // exited meanwhile
+    }
+  }
+  return sum;
+}
+
+/** Google's emulator as gcloud starts it, on a free port; ready when GET / answers 200. */
+async function startGoogle(
+  launcher: string,
+): Promise<{ child: ChildProcess; port: number; readyMs: number }> {
+  const port = await freePort();
+  const t0 = performance.now();
+  const child = spawn(launcher, ['start', '--host=127.0.0.1', `--port=${port}`], {
+    detached: true,
+    stdio: ['ignore', 'ignore', 'ignore'],
+  });
+  for (;;) {
+    try {
+      const r = await fetch(`http://127.0.0.1:${port}/`);
+      if (r.status === 200) return { child, port, readyMs: performance.now() - t0 };
+    } catch {
+      // not listening yet
+    }
+    if (child.exitCode !== null) throw new Error(`Google's emulator exited with ${child.exitCode}`);
+    if (performance.now() - t0 > 60_000) throw new Error("Google's emulator did not become ready");
+    await sleep(2);
+  }
+}
+
+async function stopGoogle(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null) return;
+  const done = new Promise((r) => child.once('exit', r));
+  process.kill(-child.pid!, 'SIGTERM');
+  await Promise.race([done, sleep(5000)]);
+  if (child.exitCode === null) process.kill(-child.pid!, 'SIGKILL');
+}
+
+interface LoadFigures {
+  pairWrites: number[];
+  soloWrites: number[];
+  loaded: number[];
+  queryRuns: number[];
+}
+
+const QUERY = (db: Firestore) =>
+  db.collection('items').where('owner', '==', 'user42').orderBy('n', 'desc').limit(20).get();
+
+/** 20 warm-up queries, then the median of 50 per run. */
+async function queryRunsOf(db: Firestore, runs: number): Promise<number[]> {
+  const check = await QUERY(db);
+  if (check.size !== 20 || check.docs[0]?.get('n') !== 9942)
+    throw new Error('query returned unexpected results');
+  for (let i = 0; i < 20; i++) await QUERY(db);
+  const out: number[] = [];
+  for (let r = 0; r < runs; r++) {
+    const samples: number[] = [];
+    for (let i = 0; i < 50; i++) {
+      const t0 = performance.now();
+      await QUERY(db);
+      samples.push(performance.now() - t0);
+    }
+    out.push(median(samples));
+  }
+  return out;
+}
+
+/**
+ * The write, memory and query figures of our bench, against Google's emulator: the same clients,
+ * documents and query, fewer rounds (its writes are slower). Warm-up 4,000 writes per client
+ * configuration on 2,000 rewritten documents, then cleared; 5 rounds of 2,000 writes per
+ * configuration leave items/d0..d9999.
+ */
+async function googleLoad(launcher: string): Promise<LoadFigures> {
+  const { child, port } = await startGoogle(launcher);
+  try {
+    const host = `127.0.0.1:${port}`;
+    const solo = [await startWriter(host)];
+    const pair = [await startWriter(host), await startWriter(host)];
+    for (const writers of [solo, pair]) await writeRound(writers, undefined, 4000, 0, 'warm', 2000);
+    const cleared = await fetch(
+      `http://127.0.0.1:${port}/emulator/v1/projects/demo-bench/databases/(default)/documents`,
+      { method: 'DELETE' },
+    );
+    if (!cleared.ok) throw new Error(`clearing Google's emulator failed: ${cleared.status}`);
+    const soloWrites: number[] = [];
+    const pairWrites: number[] = [];
+    for (let r = 0; r < 5; r++) {
+      const offset = r * 2000;
+      soloWrites.push((await writeRound(solo, undefined, 2000, offset, 'items')).perSecond);
+      pairWrites.push((await writeRound(pair, undefined, 2000, offset, 'items')).perSecond);
+    }
+    for (const w of [...solo, ...pair]) w.stop();
+    const { db, close } = admin(port);
+    await sleep(3000);
+    const loaded = [treeRssMiB(child.pid!)];
+    const queryRuns = await queryRunsOf(db, 5);
+    for (let r = 0; r < 2; r++) {
+      await sleep(3000);
+      loaded.push(treeRssMiB(child.pid!));
+    }
+    await close();
+    return { pairWrites, soloWrites, loaded, queryRuns };
+  } finally {
+    await stopGoogle(child);
+  }
+}
+
+/** Google's figure and Google's / ours, for one of our rows. */
+function sideBySide(ours: BenchResult, google: number[], what: string, method: string): BenchResult[] {
+  const ratio = median(google) / median(ours.samples);
+  return [
+    {
+      name: `${ours.name.replace(/^firestore:/, "firestore, Google's emulator:")}`,
+      method: `${method} (gcloud's cloud_firestore_emulator ${what})`,
+      unit: ours.unit,
+      samples: google,
+      better: ours.better,
+    },
+    {
+      name: `${ours.name.replace(/^firestore:/, "firestore, Google's emulator / ours:")}`,
+      method: `median of Google's row / median of ours, same bench run (${ratio >= 1 ? 'Google higher' : 'Google lower'}; ${ours.better} is better)`,
+      unit: '×',
+      samples: [ratio],
+      better: ours.better === 'higher' ? 'lower' : 'higher',
+    },
+  ];
+}
+
 async function main(): Promise<void> {
   // As in support/admin-writer.ts: firebase-admin captures a stack per request, which tsx's source
   // maps would make the client pay for in the query figures.
@@ -217,6 +375,10 @@ async function main(): Promise<void> {
   const idle: number[] = [];
   const idleAfterGrpc: number[] = [];
   const firstGrpc: number[] = [];
+  const google = findGoogleEmulator();
+  if ('skip' in google) console.error(`firestore: Google's emulator side skipped: ${google.skip}`);
+  const googleReady: number[] = [];
+  const googleIdle: number[] = [];
   // Interleaved, so that machine load hits the baselines and the emulator alike.
   for (let i = 0; i < START_RUNS; i++) {
     baseline.push(await nodeBaseline());
@@ -234,6 +396,15 @@ async function main(): Promise<void> {
     idleAfterGrpc.push(rssMiB(child.pid!));
     await close();
     await stopChild(child);
+    if ('launcher' in google) {
+      const g = await startGoogle(google.launcher);
+      googleReady.push(g.readyMs);
+      await sleep(500);
+      googleIdle.push(treeRssMiB(g.child.pid!));
+      await stopGoogle(g.child);
+      // Let the JVM's exit settle before the next round's baselines.
+      await sleep(1000);
+    }
   }
 
   const { child, port } = await startChild();
@@ -456,6 +627,48 @@ async function main(): Promise<void> {
       better: 'lower',
     },
   ];
+  if ('launcher' in google) {
+    const g = await googleLoad(google.launcher);
+    const row = (prefix: string) => results.find((r) => r.name.startsWith(prefix))!;
+    results.push(
+      ...sideBySide(
+        row('firestore: start to ready'),
+        googleReady,
+        'start',
+        'spawn the launcher with --host/--port, poll GET / every 2 ms until 200, interleaved with our start runs',
+      ),
+      ...sideBySide(
+        row('firestore: resident memory idle'),
+        googleIdle,
+        'idle',
+        'VmRSS of the launcher and its java process 500 ms after ready',
+      ),
+      ...sideBySide(
+        row('firestore: resident memory after'),
+        g.loaded,
+        'after 10,000 documents',
+        'VmRSS of the launcher and java 3 s after the writes below (and after the queries)',
+      ),
+      ...sideBySide(
+        row('firestore: single-document writes/s, 2'),
+        g.pairWrites,
+        'writes',
+        'the same 2 client processes and load, 5 rounds of 2,000 after 4,000 warm-up writes per configuration (then cleared)',
+      ),
+      ...sideBySide(
+        row('firestore: single-document writes/s, 1'),
+        g.soloWrites,
+        'writes',
+        'the same single client process, interleaved with the 2-process rounds',
+      ),
+      ...sideBySide(
+        row('firestore: equality + orderBy'),
+        g.queryRuns,
+        'query',
+        'the same firebase-admin query over the same 10,000 documents, 20 warm-up, median of 50 per run',
+      ),
+    );
+  }
   for (const r of results) console.error(`${r.name}: median ${median(r.samples).toFixed(1)} ${r.unit}`);
   report(results);
   process.exit(0);
