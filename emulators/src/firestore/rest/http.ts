@@ -60,7 +60,13 @@ export function corsHeaders(req: IncomingMessage): Record<string, string> {
       'authorization, content-type, x-goog-api-client, google-cloud-resource-prefix, x-goog-request-params, x-firebase-gmpid',
     'access-control-max-age': '3600',
   };
-  if (origin) h['vary'] = 'Origin';
+  if (origin) {
+    h['vary'] = 'Origin';
+    // The full SDK sends credentials (XhrIo withCredentials, WebChannel supportsCrossDomainXhr);
+    // without this the browser drops the answer. Safe: only admitted origins get here.
+    h['access-control-allow-credentials'] = 'true';
+    h['access-control-expose-headers'] = 'x-http-session-id, x-client-wire-protocol, x-http-initial-response';
+  }
   // Chrome's Private Network Access preflight: an allowed origin on a LAN or public address
   // calling us on loopback.
   if (req.headers['access-control-request-private-network'] === 'true') {

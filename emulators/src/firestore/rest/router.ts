@@ -12,6 +12,7 @@ import { jsonCodec } from '../json-codec.js';
 import * as ops from '../ops.js';
 import { documentName, parseDocumentName, parseResource } from '../paths.js';
 import { formatTimestamp } from '../timestamps.js';
+import { CHANNEL_PATH, channelServerOf } from '../webchannel/channel.js';
 import { applyWritesFromRest } from './documents.js';
 import { corsHeaders, parseJsonBody, readBody, sendError, sendJson } from './http.js';
 
@@ -61,6 +62,11 @@ async function handle(core: FirestoreEmulatorCore, req: IncomingMessage, res: Se
     return;
   }
   await core.ready;
+  const channel = CHANNEL_PATH.exec(rawPath);
+  if (channel) {
+    channelServerOf(core).handle(req, res, channel[1] as 'Listen' | 'Write', url);
+    return;
+  }
   if (rawPath.startsWith('/emulator/v1/'))
     return emulatorRoute(core, req, res, method, decodeSegments(rawPath.slice(13)));
   if (!rawPath.startsWith('/v1/'))

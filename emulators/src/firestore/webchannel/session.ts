@@ -1,0 +1,209 @@
+/**
+ * One WebChannel session: numbered outgoing messages, the one back channel currently attached
+ * (long-polling or streaming), retransmission of what the client has not acknowledged (`AID`),
+ * and the bounds that keep a session's memory finite.
+ */
+import type { ServerResponse } from 'node:http';
+import { frame } from './framing.js';
+
+export interface SessionLimits {
+  /** Close a session that had no request and no back channel for this long. */
+  idleMs: number;
+  /** A long poll with nothing to say ends with a noop after this long; streams get a noop this often. */
+  noopMs: number;
+  /**
+   * Characters of messages kept for the client (queued, or sent but not acknowledged). Beyond it
+   * the session is dropped: the client's next request gets "Unknown SID" and it reconnects,
+   * resuming its targets, which is cheaper for both sides than an unbounded buffer.
+   */
+  maxBufferedChars: number;
+  /**
+   * Characters of sent but unacknowledged messages kept for a resend. A streaming back channel is
+   * acknowledged only by the client's next request, so without this window a busy listener would
+   * hold everything it was ever sent.
+   */
+  retainSentChars: number;
+}
+
+export const DEFAULT_LIMITS: SessionLimits = {
+  idleMs: 60_000,
+  noopMs: 25_000,
+  maxBufferedChars: 8 * 1024 * 1024,
+  retainSentChars: 1024 * 1024,
+};
+
+/** The RPC behind a channel (Listen or Write). */
+export interface ChannelStream {
+  /** Handles one client message (already JSON-parsed). */
+  receive(msg: unknown): void;
+  close(): void;
+}
+
+interface BackChannel {
+  res: ServerResponse;
+  /** CI=1: the response ends after the first batch (long polling). */
+  longPoll: boolean;
+  timer: NodeJS.Timeout | undefined;
+}
+
+export class WebChannelSession {
+  /** Array ids start at 1; 0 is the "c" (created) message of the handshake. */
+  private nextArrayId = 1;
+  /** Messages not yet acknowledged by the client, in id order; `sentUpTo` marks what went out. */
+  private readonly buffer: { id: number; json: string }[] = [];
+  private bufferedChars = 0;
+  private sentUpTo = 0;
+  /** Sent messages up to this id were dropped unacknowledged (see retainSentChars). */
+  private forgottenUpTo = 0;
+  private back: BackChannel | undefined;
+  private flushScheduled = false;
+  /** Next forward message id expected; lower ids are retransmissions and skipped. */
+  nextMapId = 0;
+  lastActive = Date.now();
+  closed = false;
+  stream: ChannelStream | undefined;
+
+  constructor(
+    readonly sid: string,
+    private readonly limits: SessionLimits,
+    private readonly onClose: (s: WebChannelSession) => void,
+  ) {}
+
+  /** Queues one message for the client (a ListenResponse, WriteResponse or error). */
+  send(payload: unknown): void {
+    if (this.closed) return;
+    const json = `[${this.nextArrayId},[${JSON.stringify(payload)}]]`;
+    this.buffer.push({ id: this.nextArrayId++, json });
+    this.bufferedChars += json.length;
+    if (this.bufferedChars > this.limits.maxBufferedChars) {
+      this.close();
+      return;
+    }
+    this.scheduleFlush();
+  }
+
+  get lastArrayId(): number {
+    return this.nextArrayId - 1;
+  }
+
+  get hasBackChannel(): boolean {
+    return this.back !== undefined;
+  }
+
+  /** Characters queued but not yet written to a back channel. */
+  get outstandingChars(): number {
+    let n = 0;
+    for (const m of this.buffer) if (m.id > this.sentUpTo) n += m.json.length;
+    return n;
+  }
+
+  /** Drops messages the client has received (`AID`). */
+  acknowledge(aid: number): void {
+    let drop = 0;
+    while (drop < this.buffer.length && this.buffer[drop]!.id <= aid) {
+      this.bufferedChars -= this.buffer[drop]!.json.length;
+      drop++;
+    }
+    if (drop) this.buffer.splice(0, drop);
+  }
+
+  /**
+   * Attaches a back channel. Everything after `aid` is (re)sent: a client that reconnects its back
+   * channel after a network error gets what it missed.
+   */
+  attachBackChannel(res: ServerResponse, aid: number, longPoll: boolean): boolean {
+    if (aid < this.forgottenUpTo) {
+      // What the client missed is gone: end the session so that it reconnects and resumes.
+      this.close();
+      return false;
+    }
+    this.touch();
+    this.acknowledge(aid);
+    this.sentUpTo = Math.min(this.sentUpTo, aid);
+    this.detachBackChannel(true);
+    const back: BackChannel = { res, longPoll, timer: undefined };
+    this.back = back;
+    res.on('close', () => {
+      if (this.back === back) this.detachBackChannel(false);
+    });
+    this.armNoop(back);
+    this.flush();
+    return true;
+  }
+
+  touch(): void {
+    this.lastActive = Date.now();
+  }
+
+  /** True when the session has been idle past its limit (no request, no back channel). */
+  isIdle(now: number): boolean {
+    return this.back === undefined && now - this.lastActive > this.limits.idleMs;
+  }
+
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.stream?.close();
+    this.stream = undefined;
+    this.detachBackChannel(true);
+    this.buffer.length = 0;
+    this.bufferedChars = 0;
+    this.onClose(this);
+  }
+
+  private armNoop(back: BackChannel): void {
+    if (back.timer) clearTimeout(back.timer);
+    back.timer = setTimeout(() => {
+      if (this.back !== back) return;
+      // Keeps the client's 45 s back-channel watchdog quiet and lets a long poll end.
+      this.send('noop');
+    }, this.limits.noopMs);
+    back.timer.unref();
+  }
+
+  private detachBackChannel(end: boolean): void {
+    const back = this.back;
+    if (!back) return;
+    this.back = undefined;
+    if (back.timer) clearTimeout(back.timer);
+    this.touch();
+    if (end && !back.res.writableEnded) back.res.end();
+  }
+
+  private forgetOldSent(): void {
+    let sentChars = 0;
+    for (const m of this.buffer) if (m.id <= this.sentUpTo) sentChars += m.json.length;
+    let drop = 0;
+    while (sentChars > this.limits.retainSentChars && drop < this.buffer.length) {
+      const m = this.buffer[drop]!;
+      if (m.id > this.sentUpTo) break;
+      sentChars -= m.json.length;
+      this.bufferedChars -= m.json.length;
+      this.forgottenUpTo = m.id;
+      drop++;
+    }
+    if (drop) this.buffer.splice(0, drop);
+  }
+
+  private scheduleFlush(): void {
+    if (this.flushScheduled || !this.back) return;
+    this.flushScheduled = true;
+    // Messages produced by one request or one commit go out as one chunk (one long-poll answer).
+    setImmediate(() => {
+      this.flushScheduled = false;
+      this.flush();
+    });
+  }
+
+  private flush(): void {
+    const back = this.back;
+    if (!back || this.closed) return;
+    const pending = this.buffer.filter((m) => m.id > this.sentUpTo);
+    if (pending.length === 0) return;
+    this.sentUpTo = pending[pending.length - 1]!.id;
+    back.res.write(frame(`[${pending.map((m) => m.json).join(',')}]`));
+    this.forgetOldSent();
+    if (back.longPoll) this.detachBackChannel(true);
+    else this.armNoop(back);
+  }
+}
