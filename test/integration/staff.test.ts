@@ -121,7 +121,12 @@ describe('staff tools', () => {
       until: granted.until,
       source: 'staff',
     });
-    expect((await latestAudit('premium.grant', m.uid))?.actor).toBe(staff.uid);
+    // Staff read the log by name: the staff account has no profile, so its email; the member's username.
+    expect(await latestAudit('premium.grant', m.uid)).toMatchObject({
+      actor: staff.uid,
+      actorName: staff.email,
+      subjectName: m.username,
+    });
 
     expect(await downloadAs(m, true)).toBe('premium bytes');
 

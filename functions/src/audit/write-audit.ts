@@ -9,6 +9,9 @@ export interface AuditEntry {
   /** Whom it was done to (uid or document path). */
   subject: string;
   details?: Record<string, string | number | boolean | null>;
+  /** The actor's and subject's usernames (or emails) when written; see names.ts. */
+  actorName?: string | null;
+  subjectName?: string | null;
 }
 
 /** Every trusted action leaves a record staff can read; functions are the only writers. */

@@ -1,6 +1,7 @@
 import { Timestamp } from 'firebase-admin/firestore';
 import { db } from '../admin.js';
 import { auditIn } from '../audit/in-transaction.js';
+import { auditNames } from '../audit/names.js';
 import { generateCode, hashCode } from './codes.js';
 import { DAY_SECONDS } from './period.js';
 
@@ -21,6 +22,7 @@ export async function createCodes(
 ): Promise<CreatedCodes> {
   const expiresAt = Math.floor(now / 1000) + validDays * DAY_SECONDS;
   const codes = Array.from({ length: count }, () => generateCode());
+  const names = await auditNames(actor);
   const batch = db().batch();
   for (const code of codes) {
     batch.create(db().doc(`accessCodes/${hashCode(code)}`), {
@@ -37,6 +39,7 @@ export async function createCodes(
     action: 'accessCodes.create',
     subject: 'accessCodes',
     details: { count, validDays, premiumDays, expiresAt },
+    ...names,
   });
   await batch.commit();
   return { codes, expiresAt, premiumDays };

@@ -1,6 +1,7 @@
 import { FieldValue } from 'firebase-admin/firestore';
 import { db } from '../admin.js';
 import { auditIn } from '../audit/in-transaction.js';
+import { auditNames } from '../audit/names.js';
 import { type Entitlement, entitlementRef, startingUntil, toEntitlement } from './entitlement.js';
 import { extendPremium } from './period.js';
 import type { FoundMember } from './find-member.js';
@@ -55,12 +56,19 @@ async function changeEntitlement(
 ): Promise<Entitlement> {
   const grantRef = entitlementRef(member.uid);
   const userRef = profileRef(member.uid);
+  const names = await auditNames(actor, member.uid);
   return db().runTransaction(async (tx) => {
     const [grantSnap, userSnap] = await Promise.all([tx.get(grantRef), tx.get(userRef)]);
     const entitlement = next(toEntitlement(grantSnap.data()));
     tx.set(grantRef, { ...entitlement, changedAt: FieldValue.serverTimestamp() });
     writeSummary(tx, userRef, userSnap.exists, entitlement);
-    auditIn(tx, { actor, action, subject: member.uid, details: { ...details, until: entitlement.until } });
+    auditIn(tx, {
+      actor,
+      action,
+      subject: member.uid,
+      details: { ...details, until: entitlement.until },
+      ...names,
+    });
     return entitlement;
   });
 }

@@ -2,6 +2,7 @@ import { FieldValue, Timestamp } from 'firebase-admin/firestore';
 import { HttpsError } from 'firebase-functions/v2/https';
 import { adminAuth, db } from '../admin.js';
 import { auditIn } from '../audit/in-transaction.js';
+import { auditNames } from '../audit/names.js';
 import { writeAudit } from '../audit/write-audit.js';
 import { hashCode } from './codes.js';
 import { entitlementRef, entitlementUntil, startingUntil, toEntitlement } from './entitlement.js';
@@ -41,6 +42,7 @@ export async function redeemCode(uid: string, code: string, now: number = Date.n
   const userRef = profileRef(uid);
   const nowSeconds = Math.floor(now / 1000);
   const claims = (await adminAuth().getUser(uid)).customClaims;
+  const names = await auditNames(uid, uid);
 
   const outcome = await db().runTransaction(async (tx) => {
     const [codeSnap, grantSnap, userSnap] = await Promise.all([
@@ -66,6 +68,7 @@ export async function redeemCode(uid: string, code: string, now: number = Date.n
       subject: uid,
       // A prefix identifies the code for staff without putting a full hash in every log reader's hands.
       details: { code: hash.slice(0, 12), until },
+      ...names,
     });
     return { finishing: false as const, until };
   });
@@ -82,6 +85,7 @@ export async function redeemCode(uid: string, code: string, now: number = Date.n
     action: 'premium.redeem.finish',
     subject: uid,
     details: { code: hash.slice(0, 12), until: until ?? null, active: until !== undefined },
+    ...names,
   });
   // Revoked (or run out) since the redemption: the claims now say so, and the code stays used.
   if (until === undefined) throw new HttpsError('failed-precondition', ALREADY_USED);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatDetails, optionalDays, staffAccess, toAuditRow } from './staff-access.js';
+import { optionalDays, staffAccess, toAuditEntry } from './staff-access.js';
 
 describe('staffAccess', () => {
   it('needs the staff claim and a second factor', () => {
@@ -10,14 +10,16 @@ describe('staffAccess', () => {
   });
 });
 
-describe('audit rows', () => {
-  it('turns an entry into table text', () => {
+describe('audit entries', () => {
+  it('reads an entry with its names and details', () => {
     const at = new Date(Date.UTC(2026, 0, 1));
     expect(
-      toAuditRow('e1', {
+      toAuditEntry('e1', {
         actor: 'staff1',
+        actorName: 'grace@example.com',
         action: 'premium.grant',
         subject: 'm1',
+        subjectName: 'Ada_L',
         details: { days: 30, until: null },
         at: { toDate: () => at },
       }),
@@ -25,22 +27,25 @@ describe('audit rows', () => {
       id: 'e1',
       at,
       actor: 'staff1',
+      actorName: 'grace@example.com',
       action: 'premium.grant',
       subject: 'm1',
-      details: 'days=30, until=none',
+      subjectName: 'Ada_L',
+      details: { days: 30, until: null },
     });
   });
 
-  it('tolerates missing fields', () => {
-    expect(toAuditRow('e2', {})).toEqual({
+  it('tolerates missing and malformed fields', () => {
+    expect(toAuditEntry('e2', { actorName: '', details: 'x', at: 5 })).toEqual({
       id: 'e2',
       at: null,
       actor: '',
+      actorName: null,
       action: '',
       subject: '',
-      details: '',
+      subjectName: null,
+      details: {},
     });
-    expect(formatDetails('x')).toBe('');
   });
 
   it('reads an empty days field as no end date', () => {

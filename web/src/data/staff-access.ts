@@ -1,26 +1,11 @@
+import type { AuditEntryView } from './audit-words.js';
+
 export type StaffAccess = 'staff' | 'needs-second-factor' | 'none';
 
 /** Mirrors the rules: the staff claim counts only in a session signed in with a second factor. */
 export function staffAccess(claims: Record<string, unknown>, secondFactor: string | null): StaffAccess {
   if (claims.staff !== true) return 'none';
   return secondFactor ? 'staff' : 'needs-second-factor';
-}
-
-export interface AuditRow {
-  id: string;
-  at: Date | null;
-  actor: string;
-  action: string;
-  subject: string;
-  details: string;
-}
-
-/** Details are small flat maps; shown as `key=value` pairs. */
-export function formatDetails(details: unknown): string {
-  if (!details || typeof details !== 'object') return '';
-  return Object.entries(details as Record<string, unknown>)
-    .map(([key, value]) => `${key}=${value === null ? 'none' : String(value)}`)
-    .join(', ');
 }
 
 function toDate(value: unknown): Date | null {
@@ -32,15 +17,20 @@ function toDate(value: unknown): Date | null {
   return null;
 }
 
-export function toAuditRow(id: string, data: Record<string, unknown>): AuditRow {
+/** An audit document as the log shows it; anything malformed reads as absent, never throws. */
+export function toAuditEntry(id: string, data: Record<string, unknown>): AuditEntryView {
   const text = (value: unknown): string => (typeof value === 'string' ? value : '');
+  const name = (value: unknown): string | null => (typeof value === 'string' && value !== '' ? value : null);
+  const details = data.details;
   return {
     id,
     at: toDate(data.at),
     actor: text(data.actor),
+    actorName: name(data.actorName),
     action: text(data.action),
     subject: text(data.subject),
-    details: formatDetails(data.details),
+    subjectName: name(data.subjectName),
+    details: details && typeof details === 'object' ? (details as Record<string, unknown>) : {},
   };
 }
 

@@ -1,5 +1,7 @@
 import { formatDay } from '../data/premium.js';
-import { type AuditRow, loadAudit, loadStaffAccess, optionalDays } from '../data/staff.js';
+import { accountText, actionText, type AuditEntryView, whenText } from '../data/audit-words.js';
+import { loadAuditPage, loadStaffAccess, optionalDays } from '../data/staff.js';
+import type { QueryDocumentSnapshot } from '../firebase/firestore.js';
 import type { PageContext } from '../app/page.js';
 import { createAccessCodes, grantPremium, revokePremium } from '../firebase/premium-calls.js';
 import { field, formValue, h, statusRegion } from '../ui/dom.js';
@@ -95,55 +97,63 @@ function codesForm(): HTMLElement {
   return form;
 }
 
+const AUDIT_PAGE = 25;
+
+/** The log, newest first, a page at a time; names with the uid on hover, sentences, local dates. */
 function auditSection(): HTMLElement {
   const status = statusRegion();
-  const body = h('tbody');
+  const list = h('ol', { class: 'audit-list', 'aria-labelledby': 'audit-heading' });
   const refresh = h('button', { type: 'button', class: 'secondary' }, 'Refresh audit log');
-  const load = (): Promise<void> =>
-    runTask(status, [refresh], 'Loading…', async () => {
-      const rows = await loadAudit();
-      body.replaceChildren(...rows.map(auditRow));
-      return rows.length === 0 ? 'No audit entries yet.' : `Showing the latest ${rows.length} entries.`;
+  const older = h('button', { type: 'button', class: 'secondary', hidden: true }, 'Show older entries');
+  let next: QueryDocumentSnapshot | null = null;
+  let shown = 0;
+  const load = (from: QueryDocumentSnapshot | null): Promise<void> =>
+    runTask(status, [refresh, older], 'Loading…', async () => {
+      const page = await loadAuditPage(AUDIT_PAGE, from);
+      if (!from) {
+        list.replaceChildren();
+        shown = 0;
+      }
+      list.append(...page.entries.map(auditEntry));
+      shown += page.entries.length;
+      next = page.next;
+      older.hidden = next === null;
+      if (shown === 0) return 'No audit entries yet.';
+      return `Showing the latest ${shown} entries${next ? '' : ' (all of them)'}.`;
     });
-  refresh.addEventListener('click', () => void load());
-  void load();
+  refresh.addEventListener('click', () => void load(null));
+  older.addEventListener('click', () => void load(next));
+  void load(null);
   return h(
     'section',
-    { 'aria-labelledby': 'audit-heading' },
+    { 'aria-labelledby': 'audit-heading', class: 'audit' },
     h('h2', { id: 'audit-heading' }, 'Audit log'),
+    h(
+      'p',
+      { class: 'hint' },
+      `Times are in your time zone (${Intl.DateTimeFormat().resolvedOptions().timeZone}).`,
+    ),
     refresh,
     status,
-    h(
-      'div',
-      { class: 'table-scroll' },
-      h(
-        'table',
-        { class: 'audit' },
-        h(
-          'thead',
-          {},
-          h(
-            'tr',
-            {},
-            ...['When', 'Who', 'Action', 'Subject', 'Details'].map((t) => h('th', { scope: 'col' }, t)),
-          ),
-        ),
-        body,
-      ),
-    ),
+    list,
+    older,
   );
 }
 
-function auditRow(row: AuditRow): HTMLElement {
-  const when = row.at ? row.at.toISOString().replace('T', ' ').slice(0, 19) : '';
+function auditEntry(entry: AuditEntryView): HTMLElement {
+  const who = h(
+    'span',
+    { class: 'audit-who', title: `uid ${entry.actor}` },
+    accountText(entry.actor, entry.actorName),
+  );
+  const what = h('span', { class: 'audit-what' }, actionText(entry));
+  if (entry.subject !== entry.actor && entry.subjectName !== null)
+    what.title = `Subject uid ${entry.subject}`;
   return h(
-    'tr',
-    {},
-    h('td', {}, when),
-    h('td', {}, row.actor),
-    h('td', {}, row.action),
-    h('td', {}, row.subject),
-    h('td', {}, row.details),
+    'li',
+    { class: 'audit-entry' },
+    h('time', { datetime: entry.at?.toISOString() }, whenText(entry.at)),
+    h('p', {}, who, ' ', what),
   );
 }
 
@@ -154,7 +164,7 @@ export function staffPage(ctx: PageContext): HTMLElement {
   const content = h('div', { class: 'staff-content' });
   const section = h(
     'section',
-    { class: 'card staff', 'aria-labelledby': 'staff-heading' },
+    { class: 'card staff wide', 'aria-labelledby': 'staff-heading' },
     h('h1', { id: 'staff-heading' }, 'Staff console'),
     status,
     content,
