@@ -29,7 +29,7 @@ interface Visitor {
 
 function newVisitor(): Visitor {
   const suffix = Math.random().toString(36).slice(2, 10);
-  return { email: uniqueEmail('e2e'), username: `e2e_${suffix}`, password: PASSWORD };
+  return { email: uniqueEmail('e2e'), username: `E2e_${suffix}`, password: PASSWORD };
 }
 
 async function openApp(): Promise<Page> {
@@ -115,6 +115,12 @@ describe('accounts in the browser', () => {
     await signUp(page, second, owner.username.toUpperCase());
     await expectStatus(page, 'That username is taken.');
     await expect.poll(() => page.getByRole('button', { name: 'Sign up' }).isEnabled()).toBe(true);
+    // The error is tied to its field: marked invalid, described by the sentence, and focused.
+    const usernameField = page.getByLabel('Username', { exact: true });
+    expect(await usernameField.getAttribute('aria-invalid')).toBe('true');
+    const describedBy = (await usernameField.getAttribute('aria-describedby')) ?? '';
+    expect(await page.locator(`[id="${describedBy}"]`).textContent()).toBe('That username is taken.');
+    await expect.poll(() => usernameField.evaluate((el) => el === document.activeElement)).toBe(true);
 
     // The Auth user created for the failed sign-up was removed again.
     await page.getByRole('link', { name: 'Back to sign in' }).click();

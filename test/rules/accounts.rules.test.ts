@@ -195,9 +195,24 @@ const FORGED: Array<{ name: string; outcome: Outcome; attempt: () => Promise<unk
     attempt: () => signUpBatch(db('other member'), 'bob', 'alice'),
   },
   {
-    name: 'username with capitals → deny',
+    name: 'username as typed in the profile (Bob_B), its lower-case form as the claim → allow',
+    outcome: 'allow',
+    attempt: () => signUpBatch(db('other member'), 'bob', 'bob_b', { profileName: 'Bob_B' }),
+  },
+  {
+    name: 'claim id with capitals (usernames/Bobby), so a case variant could be claimed twice → deny',
     outcome: 'deny',
     attempt: () => signUpBatch(db('other member'), 'bob', 'Bobby'),
+  },
+  {
+    name: 'profile ALICE with the claim alice already taken → deny',
+    outcome: 'deny',
+    attempt: () => signUpBatch(db('other member'), 'bob', 'alice', { profileName: 'ALICE' }),
+  },
+  {
+    name: 'profile username with a character outside letters, digits, underscore → deny',
+    outcome: 'deny',
+    attempt: () => signUpBatch(db('other member'), 'bob', 'bob-b', { profileName: 'Bob-B' }),
   },
   {
     name: 'username of 2 characters → deny',

@@ -439,6 +439,22 @@ describe('staff replying', () => {
   });
 });
 
+describe('the member’s read mark (home page unread)', () => {
+  it.each(PERSONAS)('%s: marking alice’s conversation read as its member', async (persona) => {
+    await expectAllowed(
+      persona === 'owner',
+      updateDoc(doc(db(persona), `threads/${OWNER}`), { memberReadAt: serverTimestamp() }),
+    );
+  });
+
+  it('takes the server’s time only, and nothing else with it', async () => {
+    const thread = doc(db('owner'), `threads/${OWNER}`);
+    await assertFails(updateDoc(thread, { memberReadAt: Timestamp.fromMillis(1) }));
+    await assertFails(updateDoc(thread, { memberReadAt: serverTimestamp(), staffReadAt: serverTimestamp() }));
+    await assertFails(updateDoc(thread, { memberReadAt: serverTimestamp(), lastAuthor: 'staff' }));
+  });
+});
+
 describe('sent messages are final', () => {
   it.each(PERSONAS)('%s: cannot edit or delete a message or delete the thread', async (persona) => {
     await assertFails(updateDoc(doc(db(persona), `threads/${OWNER}/messages/first`), { text: 'edited' }));

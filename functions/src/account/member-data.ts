@@ -33,7 +33,8 @@ export async function ownedUsernameRef(uid: string): Promise<DocumentReference |
   const profile = await memberRefs(uid).profile.get();
   const username: unknown = profile.get('username');
   if (typeof username !== 'string' || username === '') return null;
-  const ref = db().doc(`usernames/${username}`);
+  // The profile keeps the name as typed; the claim's id is its lower-case form.
+  const ref = db().doc(`usernames/${username.toLowerCase()}`);
   const snapshot = await ref.get();
   return snapshot.exists && snapshot.get('uid') === uid ? ref : null;
 }

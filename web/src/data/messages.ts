@@ -24,7 +24,7 @@ import {
   type WindowStep,
   windowSteps,
 } from './compose.js';
-import { parseThread, type ThreadSummary } from './thread-summary.js';
+import { isUnreadForMember, parseThread, type ThreadSummary } from './thread-summary.js';
 
 // The conversation of member {uid} with the company: threads/{uid} and its messages. Each message
 // is written in one batch with its thread (see the "messages" section of firestore.rules).
@@ -198,6 +198,20 @@ export async function listThreads(max = 100): Promise<ThreadSummary[]> {
     query(collection(firestore(), 'threads'), orderBy('lastMessageAt', 'desc'), limit(max)),
   );
   return snapshot.docs.flatMap((d) => parseThread(d.id, d.data()) ?? []);
+}
+
+/** The member's own conversation summary; null before their first message. */
+export async function loadOwnThread(uid: string): Promise<ThreadSummary | null> {
+  const snapshot = await getDoc(doc(firestore(), 'threads', uid));
+  return snapshot.exists() ? (parseThread(uid, snapshot.data()) ?? null) : null;
+}
+
+/** The member has seen the conversation as it is now (the home page's unread mark clears). */
+export async function markReadByMember(uid: string): Promise<void> {
+  const thread = await loadOwnThread(uid);
+  if (thread && isUnreadForMember(thread)) {
+    await updateDoc(doc(firestore(), 'threads', uid), { memberReadAt: serverTimestamp() });
+  }
 }
 
 export function markThreadRead(threadUid: string): Promise<void> {

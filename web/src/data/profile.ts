@@ -8,11 +8,11 @@ export interface Profile {
  * Claims the username and creates the profile in one batch; the rules check each half
  * against the other, so a taken name makes the whole batch fail.
  */
-export async function createProfile(uid: string, username: string): Promise<void> {
+export async function createProfile(uid: string, username: { name: string; key: string }): Promise<void> {
   const db = firestore();
   const batch = writeBatch(db);
-  batch.set(doc(db, 'users', uid), { username, createdAt: serverTimestamp() });
-  batch.set(doc(db, 'usernames', username), { uid });
+  batch.set(doc(db, 'users', uid), { username: username.name, createdAt: serverTimestamp() });
+  batch.set(doc(db, 'usernames', username.key), { uid });
   try {
     await batch.commit();
   } catch (error) {

@@ -2,13 +2,13 @@ import { describe, expect, it } from 'vitest';
 import { checkUsername } from './username.js';
 
 describe('checkUsername', () => {
-  it('lower-cases and trims, so names are unique regardless of case', () => {
-    expect(checkUsername('  Alice_01 ')).toEqual({ ok: true, name: 'alice_01' });
+  it('keeps the name as typed (trimmed); its key is lower-case, so names are unique regardless of case', () => {
+    expect(checkUsername('  Alice_01 ')).toEqual({ ok: true, name: 'Alice_01', key: 'alice_01' });
   });
 
   it('accepts the boundaries of 3 and 20 characters', () => {
-    expect(checkUsername('abc')).toEqual({ ok: true, name: 'abc' });
-    expect(checkUsername('a'.repeat(20))).toEqual({ ok: true, name: 'a'.repeat(20) });
+    expect(checkUsername('abc')).toEqual({ ok: true, name: 'abc', key: 'abc' });
+    expect(checkUsername('A'.repeat(20))).toEqual({ ok: true, name: 'A'.repeat(20), key: 'a'.repeat(20) });
   });
 
   it('refuses too short and too long names', () => {

@@ -1,6 +1,7 @@
 import { createProfile } from '../data/profile.js';
 import { checkUsername } from '../data/username.js';
 import { field, formValue, h, statusRegion } from '../ui/dom.js';
+import { FieldError } from '../ui/errors.js';
 import { onSubmit } from '../ui/form.js';
 
 /**
@@ -25,8 +26,8 @@ export function chooseUsernameForm(uid: string, onSaved: (username: string) => v
   );
   onSubmit(form, status, 'Saving…', async () => {
     const username = checkUsername(formValue(form, 'username'));
-    if (!username.ok) return username.message;
-    await createProfile(uid, username.name);
+    if (!username.ok) throw new FieldError('username', username.message);
+    await createProfile(uid, username);
     onSaved(username.name);
     form.remove();
   });

@@ -1,5 +1,7 @@
 import type { PageContext } from '../app/page.js';
+import { loadOwnThread } from '../data/messages.js';
 import { loadProfile } from '../data/profile.js';
+import { isUnreadForMember } from '../data/thread-summary.js';
 import { h, statusRegion } from '../ui/dom.js';
 import { describeError } from '../ui/errors.js';
 import { chooseUsernameForm } from './choose-username.js';
@@ -26,6 +28,8 @@ export async function homePage(ctx: PageContext): Promise<HTMLElement> {
     status,
   );
   heading.id = 'home-heading';
+  // The unread mark is a nicety: if it cannot be read, the page still shows.
+  const thread = loadOwnThread(user.uid).catch(() => null);
   try {
     const profile = await loadProfile(user.uid);
     if (profile) heading.textContent = `Welcome back, ${profile.username}!`;
@@ -37,6 +41,21 @@ export async function homePage(ctx: PageContext): Promise<HTMLElement> {
       );
   } catch (error) {
     status.textContent = describeError(error);
+  }
+  const summary = await thread;
+  if (summary && isUnreadForMember(summary)) {
+    const messagesLink = card.querySelector<HTMLAnchorElement>('a[href="/messages"]');
+    messagesLink?.closest('li')?.classList.add('unread');
+    messagesLink?.after(' ', h('span', { class: 'badge' }, 'New reply'));
+    heading.after(
+      h(
+        'p',
+        { class: 'notice' },
+        'The company replied since you last looked. ',
+        h('a', { href: '/messages' }, 'Read the reply'),
+        '.',
+      ),
+    );
   }
   return card;
 }

@@ -9,6 +9,7 @@ import {
   signUp,
 } from '../firebase/auth.js';
 import { field, formValue, h, statusRegion } from '../ui/dom.js';
+import { FieldError } from '../ui/errors.js';
 import { onSubmit } from '../ui/form.js';
 
 type Mode = 'sign-in' | 'sign-up' | 'reset';
@@ -161,12 +162,12 @@ async function createAccount(
   ctx: PageContext,
 ): Promise<string> {
   const username = checkUsername(usernameInput);
-  if (!username.ok) return username.message;
+  if (!username.ok) throw new FieldError('username', username.message);
   await ctx.hold(async () => {
     const user = await signUp(email, password);
     try {
       const { createProfile } = await import('../data/profile.js');
-      await createProfile(user.uid, username.name);
+      await createProfile(user.uid, username);
     } catch (error) {
       await deleteJustCreatedUser();
       throw error;
