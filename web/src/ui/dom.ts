@@ -37,23 +37,41 @@ export function field(
   },
 ): HTMLElement {
   const id = `field-${input.name}`;
+  const control = h('input', {
+    id,
+    name: input.name,
+    type: input.type,
+    autocomplete: input.autocomplete,
+    required: input.required ?? true,
+    minlength: input.minlength,
+    pattern: input.pattern,
+    title: input.title,
+    inputmode: input.inputmode,
+    maxlength: input.maxlength,
+  });
   return h(
     'div',
     { class: 'field' },
     h('label', { for: id }, label),
-    h('input', {
-      id,
-      name: input.name,
-      type: input.type,
-      autocomplete: input.autocomplete,
-      required: input.required ?? true,
-      minlength: input.minlength,
-      pattern: input.pattern,
-      title: input.title,
-      inputmode: input.inputmode,
-      maxlength: input.maxlength,
-    }),
+    input.type === 'password' ? passwordRow(control, label) : control,
   );
+}
+
+/** A password field with a Show/Hide button: typing blind on a phone causes lockouts. */
+function passwordRow(control: HTMLInputElement, label: string): HTMLElement {
+  const toggle = h(
+    'button',
+    { type: 'button', class: 'secondary', 'aria-pressed': 'false', 'aria-controls': control.id },
+    'Show',
+  );
+  toggle.setAttribute('aria-label', `Show ${label.toLowerCase()}`);
+  toggle.addEventListener('click', () => {
+    const show = control.type === 'password';
+    control.type = show ? 'text' : 'password';
+    toggle.setAttribute('aria-pressed', String(show));
+    toggle.textContent = show ? 'Hide' : 'Show';
+  });
+  return h('div', { class: 'password-row' }, control, toggle);
 }
 
 export function mount(...nodes: Node[]): void {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { describeError } from './errors.js';
+import { describeError, errorFields, FieldError } from './errors.js';
 
 describe('describeError', () => {
   it('gives the same message for an unknown email and a wrong password (no account enumeration)', () => {
@@ -44,5 +44,18 @@ describe('account lifecycle errors', () => {
     expect(describeError({ code: 'auth/invalid-verification-code' })).toBe(
       'That code is not right. Check the text message and try again.',
     );
+  });
+});
+
+describe('errorFields', () => {
+  it('ties an error to the fields it may be about, never the sign-in pair', () => {
+    expect(errorFields({ code: 'auth/weak-password' })).toEqual(['password', 'password-new']);
+    expect(errorFields({ code: 'portal/username-taken' })).toEqual(['username']);
+    expect(errorFields(new FieldError('username', 'Too short.'))).toEqual(['username']);
+    // The sign-in form's fields are "email" and "password": neither is named for a wrong login.
+    expect(errorFields({ code: 'auth/invalid-credential' })).not.toContain('password');
+    expect(errorFields({ code: 'auth/invalid-credential' })).not.toContain('email');
+    expect(errorFields({ code: 'auth/network-request-failed' })).toEqual([]);
+    expect(describeError(new FieldError('username', 'Too short.'))).toBe('Too short.');
   });
 });

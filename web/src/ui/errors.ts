@@ -32,7 +32,54 @@ const MESSAGES: Record<string, string> = {
   'storage/canceled': 'The transfer was cancelled.',
 };
 
+/** A mistake in one field of a form, found before anything was sent. */
+export class FieldError extends Error {
+  readonly code = 'portal/invalid-field';
+  constructor(
+    readonly field: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+// The portal's forms name their fields after what they hold; an error names the fields it may be
+// about, most likely first, and the first one the form has is marked.
+const EMAIL = ['email', 'email-new'];
+const NEW_PASSWORD = ['password', 'password-new'];
+const CURRENT_PASSWORD = ['password-current', 'email-current', 'mfa-current', 'delete-password'];
+const CODE = ['sms-code', 'mfa-code'];
+const PHONE = ['mfa-phone'];
+
+const FIELDS_OF: Record<string, string[]> = {
+  'auth/invalid-email': EMAIL,
+  'auth/email-already-in-use': EMAIL,
+  'auth/missing-email': EMAIL,
+  'auth/weak-password': NEW_PASSWORD,
+  'auth/missing-password': [...NEW_PASSWORD, ...CURRENT_PASSWORD],
+  // On sign-in these stay in the status line only: naming a field would say which one was wrong.
+  'auth/wrong-password': CURRENT_PASSWORD,
+  'auth/invalid-credential': CURRENT_PASSWORD,
+  'auth/invalid-verification-code': CODE,
+  'auth/missing-verification-code': CODE,
+  'auth/code-expired': CODE,
+  'auth/invalid-phone-number': PHONE,
+  'auth/missing-phone-number': PHONE,
+  'auth/second-factor-already-in-use': PHONE,
+  'portal/username-taken': ['username'],
+};
+
+/** The names of the form fields an error may be about, most likely first. */
+export function errorFields(error: unknown): string[] {
+  if (error instanceof FieldError) return [error.field];
+  if (error && typeof error === 'object' && 'code' in error && typeof error.code === 'string') {
+    return FIELDS_OF[error.code] ?? [];
+  }
+  return [];
+}
+
 export function describeError(error: unknown): string {
+  if (error instanceof FieldError) return error.message;
   if (error && typeof error === 'object' && 'code' in error && typeof error.code === 'string') {
     const known = MESSAGES[error.code];
     if (known) return known;

@@ -1,4 +1,5 @@
-import { describeError } from './errors.js';
+import { describeError, errorFields } from './errors.js';
+import { clearFieldErrors, showFieldError } from './field-errors.js';
 
 /**
  * Runs a piece of work with the given buttons disabled and the outcome announced in a status
@@ -9,14 +10,20 @@ export async function runTask(
   buttons: HTMLButtonElement[],
   busyText: string,
   work: () => Promise<string | void>,
+  form?: HTMLElement,
 ): Promise<void> {
   for (const b of buttons) b.disabled = true;
   status.textContent = busyText;
+  if (form) clearFieldErrors(form);
   try {
     const done = await work();
     status.textContent = done ?? '';
   } catch (error) {
-    status.textContent = describeError(error);
+    const message = describeError(error);
+    status.textContent = message;
+    // Also under the field it is about, which then takes focus so it can be corrected.
+    const marked = form && errorFields(error).find((name) => showFieldError(form, name, message));
+    if (form && marked) form.querySelector<HTMLElement>(`[name="${CSS.escape(marked)}"]`)?.focus();
   } finally {
     for (const b of buttons) b.disabled = false;
   }
@@ -31,6 +38,6 @@ export function onSubmit(
 ): void {
   form.addEventListener('submit', (event) => {
     event.preventDefault();
-    void runTask(status, [...form.querySelectorAll('button')], busyText, work);
+    void runTask(status, [...form.querySelectorAll('button')], busyText, work, form);
   });
 }

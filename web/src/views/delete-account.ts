@@ -11,33 +11,10 @@ import { loadProfile } from '../data/profile.js';
 import { signOut } from '../firebase/auth.js';
 import { field, formValue, h, statusRegion } from '../ui/dom.js';
 import { describeError } from '../ui/errors.js';
+import { clearFieldErrors, showFieldError } from '../ui/field-errors.js';
 import { progressBar } from '../ui/progress.js';
 import { confirmIdentity } from './confirm-identity.js';
 import '../ui/failures.css';
-
-// Errors tied to their field (aria-invalid, aria-describedby), so a screen reader reads the
-// problem when the field is focused. To be replaced by the shared ui/field-errors.ts once it lands.
-function clearFieldErrors(form: HTMLElement): void {
-  for (const input of form.querySelectorAll<HTMLElement>('[aria-invalid="true"]')) {
-    input.removeAttribute('aria-invalid');
-    const rest = (input.getAttribute('aria-describedby') ?? '')
-      .split(' ')
-      .filter((id) => id && id !== `${input.id}-error`);
-    if (rest.length > 0) input.setAttribute('aria-describedby', rest.join(' '));
-    else input.removeAttribute('aria-describedby');
-  }
-  for (const note of form.querySelectorAll('.field-error')) note.remove();
-}
-
-function showFieldError(form: HTMLElement, name: string, message: string): void {
-  const input = form.querySelector<HTMLElement>(`[name="${name}"]`);
-  if (!input?.id) return;
-  const note = h('p', { id: `${input.id}-error`, class: 'field-error' }, message);
-  (input.closest('.password-row') ?? input).after(note);
-  input.setAttribute('aria-invalid', 'true');
-  const describedBy = (input.getAttribute('aria-describedby') ?? '').split(' ').filter(Boolean);
-  input.setAttribute('aria-describedby', [...describedBy, note.id].join(' '));
-}
 
 /** Where the account page offers deletion: a link to its own page, not a form among the settings. */
 export function deleteAccountSection(_ctx?: PageContext): HTMLElement {
