@@ -15,7 +15,56 @@ const timeFormat = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', tim
 const NEEDS_SECOND_FACTOR =
   'Answering members needs a sign-in with your second factor. Sign out and sign in again with it.';
 
-/** One member's conversation, at /staff/inbox/<member uid>. */
+/**
+ * The list of conversations, newest first, refreshed while on screen. `current` marks the open
+ * one when the list sits beside it.
+ */
+function threadList(current?: string): { list: HTMLElement; status: HTMLElement } {
+  const status = statusRegion();
+  const list = h('ul', { class: 'inbox', 'aria-label': 'Conversations' });
+  const names = new Map<string, string>();
+
+  const row = (thread: ThreadSummary, name: string): HTMLElement => {
+    const unread = isUnreadForStaff(thread);
+    const open = h(
+      'a',
+      {
+        href: `/staff/inbox/${encodeURIComponent(thread.uid)}`,
+        class: `thread${unread ? ' unread' : ''}`,
+        'aria-current': thread.uid === current ? 'page' : undefined,
+      },
+      h('span', { class: 'thread-name' }, name),
+      unread ? h('span', { class: 'badge' }, 'Unread') : null,
+      h(
+        'span',
+        { class: 'thread-meta' },
+        `${thread.lastAuthor === 'member' ? 'Member wrote' : 'Staff replied'} · ${timeFormat.format(thread.lastMessageAt)}`,
+      ),
+    );
+    return h('li', {}, open);
+  };
+
+  const refresh = async (): Promise<void> => {
+    const threads = await listThreads();
+    await Promise.all(
+      threads
+        .filter((t) => !names.has(t.uid))
+        .map(async (t) => {
+          names.set(t.uid, await memberName(t.uid));
+        }),
+    );
+    list.replaceChildren(...threads.map((t) => row(t, names.get(t.uid) ?? t.uid)));
+    status.textContent = threads.length === 0 ? 'No conversations yet.' : '';
+  };
+
+  status.textContent = 'Loading conversations…';
+  pollWhileShown(list, INBOX_POLL_MS, refresh, (error) => {
+    status.textContent = describeError(error);
+  });
+  return { list, status };
+}
+
+/** One member's conversation, at /staff/inbox/<member uid>; on a wide screen the inbox sits beside it. */
 export async function staffConversationPage(ctx: PageContext): Promise<HTMLElement> {
   const staff = ctx.user!;
   const uid = ctx.params.uid!;
@@ -50,59 +99,31 @@ export async function staffConversationPage(ctx: PageContext): Promise<HTMLEleme
       onIncoming: markRead,
     }),
   );
-  return section;
+  const inbox = threadList(uid);
+  const aside = h(
+    'aside',
+    { class: 'card inbox-aside', 'aria-labelledby': 'aside-heading' },
+    h('h2', { id: 'aside-heading' }, 'Staff inbox'),
+    inbox.list,
+    inbox.status,
+  );
+  // The conversation comes first, in the document and on screen: it is what the page is about.
+  return h('div', { class: 'split wide' }, section, aside);
 }
 
 export async function inboxPage(ctx: PageContext): Promise<HTMLElement> {
   const staff = ctx.user!;
-  const status = statusRegion();
-  const list = h('ul', { class: 'inbox', 'aria-label': 'Conversations' });
-  const names = new Map<string, string>();
   const view = h(
     'section',
     { class: 'card', 'aria-labelledby': 'inbox-heading' },
     h('h1', { id: 'inbox-heading' }, 'Staff inbox'),
     h('p', {}, 'Conversations with members, most recent first.'),
-    list,
-    status,
   );
   if (!(await canAnswerMessages(staff))) {
-    status.textContent = NEEDS_SECOND_FACTOR;
+    view.append(h('p', { role: 'status' }, NEEDS_SECOND_FACTOR));
     return view;
   }
-
-  const row = (thread: ThreadSummary, name: string): HTMLElement => {
-    const unread = isUnreadForStaff(thread);
-    const open = h(
-      'a',
-      { href: `/staff/inbox/${encodeURIComponent(thread.uid)}`, class: `thread${unread ? ' unread' : ''}` },
-      h('span', { class: 'thread-name' }, name),
-      unread ? h('span', { class: 'badge' }, 'Unread') : null,
-      h(
-        'span',
-        { class: 'thread-meta' },
-        `${thread.lastAuthor === 'member' ? 'Member wrote' : 'Staff replied'} · ${timeFormat.format(thread.lastMessageAt)}`,
-      ),
-    );
-    return h('li', {}, open);
-  };
-
-  const refresh = async (): Promise<void> => {
-    const threads = await listThreads();
-    await Promise.all(
-      threads
-        .filter((t) => !names.has(t.uid))
-        .map(async (t) => {
-          names.set(t.uid, await memberName(t.uid));
-        }),
-    );
-    list.replaceChildren(...threads.map((t) => row(t, names.get(t.uid) ?? t.uid)));
-    status.textContent = threads.length === 0 ? 'No conversations yet.' : '';
-  };
-
-  status.textContent = 'Loading conversations…';
-  pollWhileShown(view, INBOX_POLL_MS, refresh, (error) => {
-    status.textContent = describeError(error);
-  });
+  const inbox = threadList();
+  view.append(inbox.list, inbox.status);
   return view;
 }

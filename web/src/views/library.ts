@@ -6,6 +6,7 @@ import { field, formValue, h, statusRegion } from '../ui/dom.js';
 import { describeError } from '../ui/errors.js';
 import { downloadPanel } from '../ui/download-panel.js';
 import { onSubmit } from '../ui/form.js';
+import { icon, type IconName } from '../ui/icons.js';
 
 const KIND_LABEL: Record<ContentItem['kind'], string> = {
   video: 'Video',
@@ -14,6 +15,17 @@ const KIND_LABEL: Record<ContentItem['kind'], string> = {
   text: 'Text',
   zip: 'Zip archive',
 };
+
+const KIND_ICON: Record<ContentItem['kind'], IconName> = {
+  video: 'video',
+  pdf: 'pdf',
+  image: 'image',
+  text: 'text',
+  zip: 'zip',
+};
+
+/** Images up to this size are fetched for their thumbnail when the library opens. */
+const THUMBNAIL_MAX_BYTES = 2 * 1024 * 1024;
 
 function isDenied(error: unknown): boolean {
   const code = error && typeof error === 'object' && 'code' in error ? error.code : undefined;
@@ -82,14 +94,45 @@ export function libraryPage(ctx: PageContext): HTMLElement {
       h(
         'article',
         { 'aria-labelledby': headingId },
-        h('h2', { id: headingId }, locked ? `🔒 ${item.title}` : item.title),
-        h('p', {}, item.description),
-        h('p', { class: 'meta' }, meta),
-        action,
-        transfer?.element,
-        output,
+        preview(item, locked),
+        h(
+          'div',
+          { class: 'item-body' },
+          h(
+            'h2',
+            { id: headingId },
+            locked ? icon('lock', 'icon lock') : null,
+            item.title,
+            locked ? h('span', { class: 'visually-hidden' }, ' (locked)') : null,
+          ),
+          h('p', {}, item.description),
+          h('p', { class: 'meta' }, meta),
+          action,
+          transfer?.element,
+          output,
+        ),
       ),
     );
+  }
+
+  /** A picture of the item: the image itself when it is small and open to the member, else its kind's icon. */
+  function preview(item: ContentItem, locked: boolean): HTMLElement {
+    const box = h('div', { class: `preview kind-${item.kind}` }, icon(KIND_ICON[item.kind], 'icon kind'));
+    if (item.kind === 'image' && !locked && item.size <= THUMBNAIL_MAX_BYTES) {
+      const download = item.tier === 'premium' ? downloadChecked : downloadBlob;
+      download(item.storagePath).then(
+        (blob) => {
+          if (!blob.type.startsWith('image/')) return;
+          const url = URL.createObjectURL(blob);
+          objectUrls.push(url);
+          // The description says what the picture shows; here it only repeats the item, so it is decorative.
+          box.replaceChildren(h('img', { src: url, alt: '' }));
+        },
+        // The icon stays; the item's own Download button reports errors when the member asks.
+        () => undefined,
+      );
+    }
+    return box;
   }
 
   /** Download with progress, Cancel, and Try again after a failure (ui/download-panel.ts). */
@@ -136,7 +179,7 @@ export function libraryPage(ctx: PageContext): HTMLElement {
 
   const section = h(
     'section',
-    { class: 'card library', 'aria-labelledby': 'library-heading' },
+    { class: 'card library wide', 'aria-labelledby': 'library-heading' },
     h('h1', { id: 'library-heading' }, 'Library'),
     accessLine,
     pageStatus,

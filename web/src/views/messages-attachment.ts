@@ -7,6 +7,29 @@ import { describeError } from '../ui/errors.js';
 import { downloadPanel } from '../ui/download-panel.js';
 import { saveFile } from '../ui/save-file.js';
 
+/** Accepted pictures up to this size are shown in the conversation, as people expect of a chat. */
+const THUMBNAIL_MAX_BYTES = 2 * 1024 * 1024;
+
+/** The intake's safe name ends with the extension of the type it detected. */
+function isPicture(name: string): boolean {
+  return /\.(png|jpe?g|gif|webp)$/i.test(name);
+}
+
+function showThumbnail(item: HTMLElement, path: string, name: string): void {
+  downloadUpload(path).then(
+    (blob) => {
+      if (!blob.type.startsWith('image/') || !item.isConnected) return;
+      const url = URL.createObjectURL(blob);
+      const img = h('img', { class: 'thumbnail', src: url, alt: `Picture: ${name}` });
+      // The URL lives as long as the picture is on screen.
+      img.addEventListener('load', () => URL.revokeObjectURL(url), { once: true });
+      item.prepend(img);
+    },
+    // The Download button stays, and reports errors when the reader asks.
+    () => undefined,
+  );
+}
+
 /**
  * One attachment of a sent message: its name, the intake's verdict (polled until it arrives) and,
  * once accepted, a download through the downloadFile function with the reader's token. The name
@@ -48,6 +71,7 @@ export function sentAttachment(attachment: AttachmentRef, folderUid: string): HT
       if (record.status === 'accepted' && record.path.startsWith(`uploads/${folderUid}/${attachment.id}/`)) {
         path = record.path;
         download.hidden = false;
+        if (isPicture(name) && record.size <= THUMBNAIL_MAX_BYTES) showThumbnail(item, path, name);
       }
     },
     (error: unknown) => {

@@ -34,10 +34,11 @@ function signature(message: Message, options: ConversationOptions): string {
 }
 
 function messageItem(message: Message, options: ConversationOptions): HTMLElement {
-  const mine = message.uid === options.reader.uid;
+  // Bubbles sit by side: the reader's side (their own and their colleagues' messages) on the right.
+  const ours = message.author === options.reader.role;
   return h(
     'li',
-    { class: `message ${mine ? 'mine' : 'theirs'}`, 'data-author': message.author },
+    { class: `message ${ours ? 'ours' : 'theirs'}`, 'data-author': message.author },
     h(
       'p',
       { class: 'meta' },
