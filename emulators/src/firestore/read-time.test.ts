@@ -151,6 +151,18 @@ describe('readTime reads over REST (firestore.proto read_time: "Reads documents 
   });
 });
 
+describe('readTime reads after a clear', () => {
+  it("still see the cleared documents at an earlier time (Google's emulator keeps history across DELETE /emulator/v1/…/documents)", async () => {
+    const r = await fetch(`${h.url}/emulator/v1/projects/demo-readtime/databases/(default)/documents`, {
+      method: 'DELETE',
+    });
+    expect(r.status).toBe(200);
+    const q = { structuredQuery: { from: [{ collectionId: 'c' }] } };
+    expect(values(await rest(`${docsUrl(h)}:runQuery`, q, OWNER))).toEqual([]);
+    expect(values(await rest(`${docsUrl(h)}:runQuery`, { ...q, readTime: t2 }, OWNER))).toEqual(['2', '5']);
+  });
+});
+
 describe('readTime reads over gRPC (firebase-admin: runTransaction readOnly readTime, firestore.proto)', () => {
   it('a read-only transaction at readTime sees the documents of that time, documents and queries', async () => {
     const db = adminClient(h);
