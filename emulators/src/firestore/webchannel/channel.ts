@@ -61,13 +61,20 @@ export function channelServerOf(core: FirestoreEmulatorCore): WebChannelServer {
 export class WebChannelServer {
   private readonly sessions = new Map<string, WebChannelSession>();
   private sweeper: NodeJS.Timeout | undefined;
-  readonly options: ChannelOptions;
+  options: ChannelOptions;
 
   constructor(
     private readonly core: FirestoreEmulatorCore,
     options: Partial<ChannelOptions> = {},
   ) {
     this.options = { ...DEFAULT_CHANNEL_OPTIONS, ...options };
+  }
+
+  /** Changes limits for sessions created from now on (tests use short timeouts). */
+  configure(options: Partial<ChannelOptions>): void {
+    this.options = { ...this.options, ...options };
+    this.stopSweeper();
+    if (this.sessions.size) this.startSweeper();
   }
 
   /** Open sessions (for tests and the memory bench). */

@@ -1,0 +1,410 @@
+/**
+ * The WebChannel protocol over plain HTTP, as @firebase/webchannel-wrapper speaks it (requests
+ * copied in shape from the browser SDK's traffic; answers compared with Google's emulator's, see
+ * the test names).
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { FirestoreEmulatorHandle } from '../index.js';
+import { adminClient, mockIdToken, startTestEmulator } from '../test-support/clients.js';
+import { channelServerOf } from './channel.js';
+import { unframe } from './framing.js';
+
+const PROJECT = 'demo-wc-test';
+const DB = `projects/${PROJECT}/databases/(default)`;
+const RULES = `rules_version = '2';
+service cloud.firestore {
+  match /databases/{database}/documents {
+    match /notes/{id} {
+      allow read: if request.auth != null && resource.data.owner == request.auth.uid;
+      allow write: if request.auth != null && request.resource.data.owner == request.auth.uid;
+    }
+    match /open/{id} { allow read, write: if true; }
+    match /flood/{id} { allow read: if true; }
+  }
+}`;
+
+let h: FirestoreEmulatorHandle;
+
+beforeAll(async () => {
+  h = await startTestEmulator({ projectId: PROJECT, rules: RULES });
+  await adminClient(h).doc('notes/alice1').set({ owner: 'alice', text: 'hi' });
+});
+
+afterAll(async () => {
+  await h.stop();
+});
+
+type Rpc = 'Listen' | 'Write';
+
+function channelUrl(rpc: Rpc, params: Record<string, string>): string {
+  const q = new URLSearchParams({ VER: '8', database: DB, ...params });
+  return `${h.url}/google.firestore.v1.Firestore/${rpc}/channel?${q}`;
+}
+
+function formBody(msgs: unknown[], ofs: number, headers?: Record<string, string>): string {
+  const parts: string[] = [];
+  if (headers) {
+    const block = Object.entries(headers)
+      .map(([k, v]) => `${k}:${v}\r\n`)
+      .join('');
+    parts.push(`headers=${encodeURIComponent(block)}`);
+  }
+  parts.push(`count=${msgs.length}`, `ofs=${ofs}`);
+  msgs.forEach((m, i) => parts.push(`req${i}___data__=${encodeURIComponent(JSON.stringify(m))}`));
+  return parts.join('&');
+}
+
+async function post(url: string, body: string, extra: Record<string, string> = {}) {
+  const r = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded', ...extra },
+    body,
+  });
+  return { status: r.status, headers: r.headers, text: await r.text() };
+}
+
+async function open(rpc: Rpc, first: unknown[], token?: string): Promise<string> {
+  const r = await post(
+    channelUrl(rpc, { RID: '1000', CVER: '22', 'X-HTTP-Session-Id': 'gsessionid', zx: 'a', t: '1' }),
+    formBody(first, 0, token ? { Authorization: `Bearer ${token}`, 'Content-Type': 'text/plain' } : {}),
+  );
+  expect(r.status).toBe(200);
+  const [chunk] = unframe(r.text) as [[number, [string, string, string, number, number, number]][]];
+  const created = chunk[0]!;
+  expect(created[0]).toBe(0);
+  expect(created[1][0]).toBe('c');
+  return created[1][1];
+}
+
+/** One long poll (CI=1): the batch of [id, payload] the server answers with. */
+async function poll(rpc: Rpc, sid: string, aid: number): Promise<[number, unknown][]> {
+  const r = await fetch(
+    channelUrl(rpc, { RID: 'rpc', SID: sid, AID: String(aid), CI: '1', TYPE: 'xmlhttp', zx: 'b', t: '1' }),
+  );
+  expect(r.status).toBe(200);
+  const chunks = unframe(await r.text()) as [number, [unknown]][][];
+  return chunks.flat().map(([id, p]) => [id, p[0]]);
+}
+
+/** Long polls until `until` holds for the payloads seen, acknowledging as the client does. */
+async function collect(rpc: Rpc, sid: string, until: (p: unknown[]) => boolean, aid = 0) {
+  const seen: unknown[] = [];
+  let last = aid;
+  for (let i = 0; i < 20 && !until(seen); i++) {
+    for (const [id, p] of await poll(rpc, sid, last)) {
+      last = id;
+      if (p !== 'noop') seen.push(p);
+    }
+  }
+  return { seen, last };
+}
+
+function forward(rpc: Rpc, sid: string, rid: number, aid: number, msgs: unknown[], ofs: number) {
+  return post(
+    channelUrl(rpc, { SID: sid, RID: String(rid), AID: String(aid), zx: 'c', t: '1' }),
+    formBody(msgs, ofs),
+  );
+}
+
+const types = (ps: unknown[]) =>
+  ps.map((p) => {
+    const r = p as Record<string, Record<string, unknown>>;
+    const k = Object.keys(r)[0]!;
+    return k === 'targetChange' ? `${k}:${String(r[k]!['targetChangeType'])}` : k;
+  });
+
+describe('WebChannel protocol', () => {
+  it('creates a session with the "c" message, framed as <length>\\n<json> (Google\'s emulator: [[0,["c",SID,"",8,12,30000]]])', async () => {
+    const r = await post(channelUrl('Write', { RID: '1', CVER: '22' }), formBody([{ database: DB }], 0));
+    expect(r.headers.get('content-type')).toMatch(/^text\/plain/);
+    const nl = r.text.indexOf('\n');
+    expect(Number(r.text.slice(0, nl))).toBe(r.text.length - nl - 1);
+    const json = JSON.parse(r.text.slice(nl + 1)) as unknown[][];
+    expect(json[0]![0]).toBe(0);
+    expect((json[0]![1] as unknown[]).slice(2)).toEqual(['', 8, 12, 30000]);
+  });
+
+  it('Listen: the init request carries the first addTarget; the back channel answers ADD, the document, CURRENT and a global snapshot, then live changes', async () => {
+    const target = { documents: { documents: [`${DB}/documents/open/a`] }, targetId: 2 };
+    const sid = await open('Listen', [{ database: DB, addTarget: target }]);
+    const first = await collect('Listen', sid, (p) => p.length >= 3);
+    expect(types(first.seen)).toEqual(['targetChange:ADD', 'targetChange:CURRENT', 'targetChange:NO_CHANGE']);
+    await adminClient(h).doc('open/a').set({ n: 1 });
+    const next = await collect('Listen', sid, (p) => p.length >= 2, first.last);
+    expect(types(next.seen)).toEqual(['documentChange', 'targetChange:NO_CHANGE']);
+    const change = next.seen[0] as { documentChange: { document: { fields: unknown } } };
+    expect(change.documentChange.document.fields).toEqual({ n: { integerValue: '1' } });
+  });
+
+  it('resends what the client has not acknowledged (AID) and drops what it has', async () => {
+    const target = { documents: { documents: [`${DB}/documents/open/r`] }, targetId: 4 };
+    const sid = await open('Listen', [{ database: DB, addTarget: target }]);
+    const a = await collect('Listen', sid, (p) => p.length >= 3);
+    // The same AID again: the back channel was lost, so everything after it comes again.
+    const again = await poll('Listen', sid, 0);
+    expect(again.map(([id]) => id)).toEqual([1, 2, 3]);
+    // Acknowledged up to the last: only new messages follow.
+    await adminClient(h).doc('open/r').set({ n: 2 });
+    const b = await collect('Listen', sid, (p) => p.length >= 1, a.last);
+    expect(types(b.seen)[0]).toBe('documentChange');
+  });
+
+  it("Write: handshake, then a commit with streamToken answers commitTime and writeResults (Google's emulator: {streamId, streamToken} first)", async () => {
+    const sid = await open('Write', [{ database: DB }]);
+    const hs = await collect('Write', sid, (p) => p.length >= 1);
+    const token = (hs.seen[0] as { streamToken: string }).streamToken;
+    expect(typeof token).toBe('string');
+    const fw = await forward(
+      'Write',
+      sid,
+      1001,
+      hs.last,
+      [
+        {
+          streamToken: token,
+          writes: [{ update: { name: `${DB}/documents/open/w`, fields: { x: { stringValue: 'y' } } } }],
+        },
+      ],
+      1,
+    );
+    expect(fw.status).toBe(200);
+    const [ack] = unframe(fw.text) as [number[]];
+    expect(ack).toHaveLength(3);
+    const res = await collect('Write', sid, (p) => p.length >= 1, hs.last);
+    const wr = res.seen[0] as { commitTime: string; writeResults: { updateTime: string }[] };
+    expect(wr.writeResults[0]!.updateTime).toBe(wr.commitTime);
+    expect((await adminClient(h).doc('open/w').get()).get('x')).toBe('y');
+  });
+
+  it('a retried forward request does not apply its messages twice (message ids)', async () => {
+    const sid = await open('Write', [{ database: DB }]);
+    const hs = await collect('Write', sid, (p) => p.length >= 1);
+    const write = {
+      streamToken: (hs.seen[0] as { streamToken: string }).streamToken,
+      writes: [
+        {
+          transform: {
+            document: `${DB}/documents/open/inc`,
+            fieldTransforms: [{ fieldPath: 'n', increment: { integerValue: '1' } }],
+          },
+        },
+      ],
+    };
+    await forward('Write', sid, 1001, hs.last, [write], 1);
+    await forward('Write', sid, 1001, hs.last, [write], 1);
+    await collect('Write', sid, (p) => p.length >= 1, hs.last);
+    expect((await adminClient(h).doc('open/inc').get()).get('n')).toBe(1);
+  });
+
+  it('a bad write ends the stream with {error:{status:"INVALID_ARGUMENT"}} (Google\'s emulator: same shape)', async () => {
+    const sid = await open('Write', [{ database: DB }]);
+    const hs = await collect('Write', sid, (p) => p.length >= 1);
+    await forward(
+      'Write',
+      sid,
+      1001,
+      hs.last,
+      [{ streamToken: 'x', writes: [{ update: { name: 'bad' } }] }],
+      1,
+    );
+    const r = await collect('Write', sid, (p) => p.length >= 1, hs.last);
+    expect(r.seen[0]).toMatchObject({ error: { status: 'INVALID_ARGUMENT', code: 400 } });
+  });
+
+  it('unknown session ids answer 400 "Unknown SID" on back and forward channels (Google\'s emulator: 400), so the SDK reconnects', async () => {
+    const back = await fetch(
+      channelUrl('Listen', { RID: 'rpc', SID: 'nope', AID: '0', CI: '1', TYPE: 'xmlhttp' }),
+    );
+    expect(back.status).toBe(400);
+    expect((await back.text()).indexOf('Unknown SID')).toBeGreaterThan(0);
+    const fw = await forward('Listen', 'nope', 5, 0, [{}], 1);
+    expect(fw.status).toBe(400);
+  });
+
+  it('TYPE=terminate closes the session: later requests get Unknown SID and the count of live sessions goes back', async () => {
+    const server = channelServerOf(h.core);
+    const before = server.liveSessions;
+    const sids = await Promise.all(Array.from({ length: 20 }, () => open('Write', [{ database: DB }])));
+    expect(server.liveSessions).toBe(before + 20);
+    for (const sid of sids) {
+      const r = await fetch(channelUrl('Write', { SID: sid, RID: '9', TYPE: 'terminate' }), {
+        method: 'POST',
+      });
+      expect(r.status).toBe(200);
+    }
+    expect(server.liveSessions).toBe(before);
+    const again = await fetch(
+      channelUrl('Write', { RID: 'rpc', SID: sids[0]!, AID: '0', CI: '1', TYPE: 'xmlhttp' }),
+    );
+    expect(again.status).toBe(400);
+  });
+});
+
+describe('WebChannel auth and rules', () => {
+  it('Authorization comes per channel from the init headers; a denied listen ends its target with REMOVE cause 7 (PERMISSION_DENIED)', async () => {
+    const target = { documents: { documents: [`${DB}/documents/notes/alice1`] }, targetId: 6 };
+    const alice = await open('Listen', [{ database: DB, addTarget: target }], mockIdToken({ sub: 'alice' }));
+    const bob = await open('Listen', [{ database: DB, addTarget: target }], mockIdToken({ sub: 'bob' }));
+    const a = await collect('Listen', alice, (p) => p.length >= 4);
+    expect(types(a.seen)).toEqual([
+      'targetChange:ADD',
+      'documentChange',
+      'targetChange:CURRENT',
+      'targetChange:NO_CHANGE',
+    ]);
+    const b = await collect('Listen', bob, (p) => p.length >= 2);
+    expect(b.seen[1]).toMatchObject({
+      targetChange: { targetChangeType: 'REMOVE', targetIds: [6], cause: { code: 7 } },
+    });
+  });
+
+  it("writes over the Write channel are checked against the rules with the channel's caller", async () => {
+    const sid = await open('Write', [{ database: DB }], mockIdToken({ sub: 'bob' }));
+    const hs = await collect('Write', sid, (p) => p.length >= 1);
+    const token = (hs.seen[0] as { streamToken: string }).streamToken;
+    await forward(
+      'Write',
+      sid,
+      1001,
+      hs.last,
+      [
+        {
+          streamToken: token,
+          writes: [
+            { update: { name: `${DB}/documents/notes/x`, fields: { owner: { stringValue: 'alice' } } } },
+          ],
+        },
+      ],
+      1,
+    );
+    const r = await collect('Write', sid, (p) => p.length >= 1, hs.last);
+    expect(r.seen[0]).toMatchObject({ error: { status: 'PERMISSION_DENIED' } });
+  });
+
+  it('a malformed Authorization ends the stream with UNAUTHENTICATED', async () => {
+    const sid = await open('Listen', [{ database: DB }], 'not-a-jwt');
+    const r = await collect('Listen', sid, (p) => p.length >= 1);
+    expect(r.seen[0]).toMatchObject({ error: { status: 'UNAUTHENTICATED' } });
+  });
+
+  it('CORS: an admitted origin is echoed with Allow-Credentials on preflights and channel answers; a foreign one is refused', async () => {
+    const origin = 'http://127.0.0.1:5173';
+    const pre = await fetch(`${h.url}/v1/${DB}/documents:commit`, {
+      method: 'OPTIONS',
+      headers: {
+        origin,
+        'access-control-request-method': 'POST',
+        'access-control-request-headers': 'authorization,x-goog-api-client,x-firebase-gmpid',
+      },
+    });
+    expect(pre.headers.get('access-control-allow-origin')).toBe(origin);
+    expect(pre.headers.get('access-control-allow-credentials')).toBe('true');
+    expect(pre.headers.get('access-control-allow-headers')).toContain('x-firebase-gmpid');
+    const r = await post(channelUrl('Write', { RID: '1' }), formBody([{ database: DB }], 0), { origin });
+    expect(r.headers.get('access-control-allow-credentials')).toBe('true');
+    expect(r.headers.get('access-control-expose-headers')).toContain('x-http-session-id');
+    const foreign = await post(channelUrl('Write', { RID: '1' }), formBody([{ database: DB }], 0), {
+      origin: 'https://evil.example',
+    });
+    expect(foreign.status).toBe(403);
+  });
+});
+
+describe('WebChannel bad input and limits', () => {
+  it('malformed forward bodies answer 400; a message that is not JSON ends the stream with INVALID_ARGUMENT', async () => {
+    expect((await post(channelUrl('Listen', { RID: '1' }), 'count=abc&ofs=0')).status).toBe(400);
+    expect(
+      (await post(channelUrl('Listen', { RID: '1' }), 'count=2&ofs=0&req0___data__=%7B%7D')).status,
+    ).toBe(400);
+    expect((await post(channelUrl('Listen', { RID: '1' }), 'garbage')).status).toBe(400);
+    expect((await post(channelUrl('Listen', { RID: '1', VER: '7' }), formBody([], 0))).status).toBe(400);
+    const sid = await open('Listen', []);
+    await post(channelUrl('Listen', { SID: sid, RID: '2', AID: '0' }), 'count=1&ofs=0&req0___data__=%7Bnope');
+    const r = await collect('Listen', sid, (p) => p.length >= 1);
+    expect(r.seen[0]).toMatchObject({ error: { status: 'INVALID_ARGUMENT' } });
+    const badAid = await fetch(
+      channelUrl('Listen', { RID: 'rpc', SID: sid, AID: 'x', CI: '1', TYPE: 'xmlhttp' }),
+    );
+    expect(badAid.status).toBe(400);
+  });
+
+  it('huge bodies answer 413', async () => {
+    const server = channelServerOf(h.core);
+    const max = server.options.maxBodyBytes;
+    const r = await post(
+      channelUrl('Write', { RID: '1' }),
+      `count=1&ofs=0&req0___data__=${'x'.repeat(max + 10)}`,
+    );
+    expect(r.status).toBe(413);
+  });
+
+  it('idle sessions are closed after the timeout, back to 0 live sessions', async () => {
+    const server = channelServerOf(h.core);
+    server.closeAll();
+    server.configure({ idleMs: 150 });
+    try {
+      await Promise.all(Array.from({ length: 5 }, () => open('Listen', [])));
+      expect(server.liveSessions).toBe(5);
+      await new Promise((r) => setTimeout(r, 600));
+      expect(server.liveSessions).toBe(0);
+    } finally {
+      server.configure({ idleMs: 60_000 });
+    }
+  });
+
+  it('a session whose unread messages pass the buffer cap is dropped (the client reconnects and resumes)', async () => {
+    const server = channelServerOf(h.core);
+    server.closeAll();
+    server.configure({ maxBufferedChars: 2_000 });
+    try {
+      const target = {
+        query: { parent: `${DB}/documents`, structuredQuery: { from: [{ collectionId: 'flood' }] } },
+        targetId: 8,
+      };
+      const sid = await open('Listen', [{ database: DB, addTarget: target }]);
+      expect(server.liveSessions).toBe(1);
+      const admin = adminClient(h);
+      for (let i = 0; i < 20; i++) await admin.doc(`flood/d${i}`).set({ text: 'y'.repeat(200) });
+      expect(server.liveSessions).toBe(0);
+      const r = await fetch(
+        channelUrl('Listen', { RID: 'rpc', SID: sid, AID: '0', CI: '1', TYPE: 'xmlhttp' }),
+      );
+      expect(r.status).toBe(400);
+    } finally {
+      server.configure({ maxBufferedChars: 8 * 1024 * 1024 });
+    }
+  });
+
+  it('a streaming back channel (CI=0) stays open and gets later messages and noops', async () => {
+    const server = channelServerOf(h.core);
+    server.configure({ noopMs: 100 });
+    try {
+      const target = { documents: { documents: [`${DB}/documents/open/s`] }, targetId: 10 };
+      const sid = await open('Listen', [{ database: DB, addTarget: target }]);
+      const ac = new AbortController();
+      const r = await fetch(
+        channelUrl('Listen', { RID: 'rpc', SID: sid, AID: '0', CI: '0', TYPE: 'xmlhttp' }),
+        {
+          signal: ac.signal,
+        },
+      );
+      const reader = r.body!.getReader();
+      let text = '';
+      const dec = new TextDecoder();
+      const started = Date.now();
+      await adminClient(h).doc('open/s').set({ n: 3 });
+      while (!(text.includes('documentChange') && text.includes('"noop"')) && Date.now() - started < 5000) {
+        const { value, done } = await reader.read();
+        if (done) break;
+        text += dec.decode(value, { stream: true });
+      }
+      ac.abort();
+      const ids = (unframe(text) as [number, unknown][][]).flat().map(([id]) => id);
+      expect(ids).toEqual(ids.map((_, i) => i + 1));
+      expect(text).toContain('documentChange');
+      expect(text).toContain('"noop"');
+    } finally {
+      server.configure({ noopMs: 25_000 });
+    }
+  });
+});
