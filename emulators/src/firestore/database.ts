@@ -320,17 +320,31 @@ export class Database {
       const access = this.documentAccess(overlay);
       const time = timestampToDate(commitTime);
       const accessLimit = writes.length > 1 ? 20 : 10;
+      // A document written more than once in a commit is judged once, by what the commit does to
+      // it: resource is the document before, request.resource after the last write (so delete then
+      // create of an existing document is an update), as Google's emulator judges it.
+      const writesTo = new Map<string, number>();
+      for (const op of writes)
+        if (op.kind !== 'verify') writesTo.set(op.path, (writesTo.get(op.path) ?? 0) + 1);
+      const judged = new Set<string>();
       for (const op of writes) {
-        if (op.kind === 'verify') continue;
+        if (op.kind === 'verify' || judged.has(op.path)) continue;
+        judged.add(op.path);
         const prev = this.store.get(op.path);
         const after = overlay.get(op.path);
         const exists = op.precondition?.exists;
         const method =
-          op.kind === 'delete'
-            ? 'delete'
-            : exists === true || (exists !== false && prev)
-              ? 'update'
-              : 'create';
+          writesTo.get(op.path)! > 1
+            ? !after
+              ? 'delete'
+              : prev
+                ? 'update'
+                : 'create'
+            : op.kind === 'delete'
+              ? 'delete'
+              : exists === true || (exists !== false && prev)
+                ? 'update'
+                : 'create';
         checkDocument(rules, caller, {
           method,
           docPath: op.path,

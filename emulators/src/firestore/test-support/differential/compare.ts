@@ -16,6 +16,7 @@ import {
   type TxnStep,
 } from './corpus.js';
 import { grpcCall } from './grpc.js';
+import { rulesDifference, runRulesCase } from './rules-compare.js';
 
 const OWNER = { authorization: 'Bearer owner', 'content-type': 'application/json' };
 
@@ -66,7 +67,7 @@ function normFields(f: unknown): Json {
   return out;
 }
 
-function normDocs(rows: unknown): unknown[] {
+export function normDocs(rows: unknown): unknown[] {
   if (!Array.isArray(rows)) return [];
   return rows
     .filter((r) => r && typeof r === 'object' && (r as Json)['document'])
@@ -76,15 +77,16 @@ function normDocs(rows: unknown): unknown[] {
     });
 }
 
-async function call(
+export async function call(
   base: string,
   path: string,
   body: unknown,
   method = 'POST',
+  auth: string | null = OWNER.authorization,
 ): Promise<{ status: number; json: unknown }> {
   const r = await fetch(`${base}/v1/${path}`, {
     method,
-    headers: OWNER,
+    headers: auth === null ? { 'content-type': 'application/json' } : { ...OWNER, authorization: auth },
     body: body === undefined ? undefined : JSON.stringify(body),
   });
   const text = await r.text();
@@ -109,7 +111,7 @@ function post(
   return t === 'grpc' ? grpcCall(base, ROOT, verb, body) : call(base, `${ROOT}:${verb}`, body);
 }
 
-async function clear(base: string): Promise<void> {
+export async function clear(base: string): Promise<void> {
   const r = await fetch(`${base}/emulator/v1/projects/${PROJECT}/databases/(default)/documents`, {
     method: 'DELETE',
     headers: OWNER,
@@ -119,7 +121,7 @@ async function clear(base: string): Promise<void> {
 }
 
 /** Seeds the documents; answers the seeding commit's time (none without documents). */
-async function seed(base: string, docs: SeedDoc[]): Promise<string | undefined> {
+export async function seed(base: string, docs: SeedDoc[]): Promise<string | undefined> {
   if (docs.length === 0) return undefined;
   const writes = docs.map((d) => ({ update: { name: `${ROOT}/${d.path}`, fields: d.fields } }));
   const r = await call(base, `${ROOT}:commit`, { writes });
@@ -127,12 +129,12 @@ async function seed(base: string, docs: SeedDoc[]): Promise<string | undefined> 
   return (r.json as { commitTime?: string }).commitTime;
 }
 
-function errorOf(json: unknown): { status: string; message: string } {
+export function errorOf(json: unknown): { status: string; message: string } {
   const e = json && typeof json === 'object' ? ((json as Json)['error'] as Json | undefined) : undefined;
   return { status: String(e?.['status'] ?? 'UNKNOWN'), message: String(e?.['message'] ?? '') };
 }
 
-function normCommit(json: unknown): unknown {
+export function normCommit(json: unknown): unknown {
   const j = json as { commitTime?: string; writeResults?: Json[] };
   return (j.writeResults ?? []).map((w) => {
     const out: Json = {};
@@ -146,7 +148,7 @@ function normCommit(json: unknown): unknown {
 }
 
 /** Everything in the database after a commit, in name order. */
-async function snapshot(base: string): Promise<unknown> {
+export async function snapshot(base: string): Promise<unknown> {
   const r = await call(base, `${ROOT}:runQuery`, {
     structuredQuery: {
       from: [{ collectionId: 'c', allDescendants: true }],
@@ -159,7 +161,7 @@ async function snapshot(base: string): Promise<unknown> {
 const METHOD = { batchGet: 'batchGet', query: 'runQuery', aggregate: 'runAggregationQuery' } as const;
 
 /** The answer to a read, reduced to what must match. */
-function normRead(kind: Read['kind'], json: unknown): unknown {
+export function normRead(kind: Read['kind'], json: unknown): unknown {
   const rows = Array.isArray(json) ? (json as Json[]) : [];
   if (kind === 'batchGet') {
     // A new transaction comes back in an element of its own or on the first; only documents count.
@@ -326,9 +328,10 @@ async function runTxn(t: Transport, base: string, steps: TxnStep[]): Promise<Out
 }
 
 export async function runCase(base: string, c: Case, t: Transport = 'rest'): Promise<Outcome> {
+  const req = c.request;
+  if (req.kind === 'rules') return runRulesCase(t, base, c.docs, req.body);
   await clear(base);
   const seeded = await seed(base, c.docs);
-  const req = c.request;
   if (req.kind === 'readAt') return runReadAt(t, base, seeded, req.body);
   if (req.kind === 'txn') return runTxn(t, base, req.body.steps);
   const method = req.kind === 'commit' ? 'commit' : METHOD[req.kind];
@@ -340,6 +343,8 @@ export async function runCase(base: string, c: Case, t: Transport = 'rest'): Pro
 
 /** A one-line description of how two outcomes differ, or undefined when they match. */
 export function difference(ours: Outcome, google: Outcome): string | undefined {
+  const rules = rulesDifference(ours, google);
+  if (rules !== false) return rules;
   const o = JSON.stringify(ours);
   const g = JSON.stringify(google);
   if (o === g) return undefined;

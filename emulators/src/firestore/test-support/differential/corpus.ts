@@ -4,6 +4,7 @@
  * comes from one seeded PRNG, so a case replays from (seed, index).
  */
 import { prng } from '../../../test-support/prng.js';
+import { genRulesCase, type RulesCase, rulesDocs } from './rules-corpus.js';
 
 export type Json = Record<string, unknown>;
 
@@ -50,7 +51,8 @@ export type Request =
   | Read
   | { kind: 'commit'; body: { writes: Json[] } }
   | { kind: 'readAt'; body: ReadAt }
-  | { kind: 'txn'; body: { steps: TxnStep[] } };
+  | { kind: 'txn'; body: { steps: TxnStep[] } }
+  | { kind: 'rules'; body: RulesCase };
 
 export interface Case {
   id: string;
@@ -430,7 +432,10 @@ export class Gen {
 
 export function makeCase(seed: number, index: number): Case {
   const g = new Gen((seed * 100_003 + index) >>> 0);
-  // Every eighth case reads at a readTime, every eighth (3 mod 8) is a transaction sequence.
+  // Every eighth case reads at a readTime, every eighth (3 mod 8) is a transaction sequence,
+  // every eighth (5 mod 8) a rules file with requests as several users.
+  if (index % 8 === 5)
+    return { id: `${seed}:${index}`, docs: rulesDocs(g), request: { kind: 'rules', body: genRulesCase(g) } };
   const docs = g.docs();
   const request = index % 8 === 7 ? g.readAt() : index % 8 === 3 ? g.txn() : g.request();
   return { id: `${seed}:${index}`, docs, request };

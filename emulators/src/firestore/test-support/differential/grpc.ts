@@ -163,6 +163,8 @@ function toProto(method: string, resource: string, body: Json): Json {
         ...consistency(body),
       };
     }
+    case 'GetDocument':
+      return { name: body['name'], mask: body['mask'] };
     case 'Commit':
       return {
         database: resource,
@@ -189,6 +191,8 @@ function restDoc(d: Json): Json {
 
 function toRest(method: string, m: Json): Json {
   switch (method) {
+    case 'GetDocument':
+      return restDoc(m);
     case 'BatchGetDocuments':
       return isRecord(m['found']) ? { found: restDoc(m['found']) } : { missing: m['missing'] };
     case 'RunQuery':
@@ -211,6 +215,7 @@ function toRest(method: string, m: Json): Json {
 }
 
 const VERB: Record<string, string> = {
+  get: 'GetDocument',
   batchGet: 'BatchGetDocuments',
   runQuery: 'RunQuery',
   runAggregationQuery: 'RunAggregationQuery',
@@ -229,18 +234,20 @@ function asRestError(e: ServiceError): { status: number; json: unknown } {
 
 /**
  * Sends what compare.ts would POST to `{resource}:{verb}` over gRPC instead; answers the REST
- * status and JSON it would have got. `resource` is the database or the documents root.
+ * status and JSON it would have got. `resource` is the database or the documents root (or, for a
+ * query in a subcollection, its parent document). `auth` is the Authorization value (none: null).
  */
 export async function grpcCall(
   base: string,
   resource: string,
   verb: string,
   body: Json,
+  auth: string | null = 'Bearer owner',
 ): Promise<{ status: number; json: unknown }> {
   const name = VERB[verb];
   if (!name) throw new Error(`no gRPC method for ${verb}`);
   const m = load().get(name)!;
-  const database = resource.replace(/\/documents$/, '');
+  const database = resource.replace(/\/documents(\/.*)?$/, '');
   const request = toProto(
     name,
     name === 'RunQuery' || name === 'RunAggregationQuery' ? resource : database,
@@ -249,7 +256,7 @@ export async function grpcCall(
   const serialize = (o: Json) => Buffer.from(m.request.encode(m.request.fromObject(o)).finish());
   const deserialize = (b: Buffer) => m.response.toObject(m.response.decode(b), LOADER_OPTIONS);
   const md = new Metadata();
-  md.set('authorization', 'Bearer owner');
+  if (auth !== null) md.set('authorization', auth);
   const path = `/google.firestore.v1.Firestore/${name}`;
   const client = clientFor(base);
   const convert = (x: Json): Json => {

@@ -7,6 +7,7 @@
  *   npm run conformance -- --seed 7 --cases 1000
  *   npm run conformance -- --case 18:42        # replay one case, printed in full
  *   npm run conformance -- --transport grpc    # rest, grpc or both (default)
+ *   npm run conformance -- --kind rules        # only cases of these kinds (comma-separated)
  *
  * A difference is shrunk to the least case that still shows it and printed. Differences whose
  * description matches an entry of parity-exceptions.json (with the source that says ours is right)
@@ -17,6 +18,7 @@ import { startFirestoreEmulator } from '../../index.js';
 import { difference, kindOf, runCase, type Transport } from './compare.js';
 import { type Case, makeCase, PROJECT } from './corpus.js';
 import { findGoogleEmulator, startGoogleEmulator } from './google.js';
+import { renderRules } from './rules-corpus.js';
 import { closeGrpcClients } from './grpc.js';
 import { shrink } from './shrink.js';
 
@@ -41,6 +43,7 @@ async function main(): Promise<number> {
   const seed = Number(arg('seed') ?? 18);
   const count = Number(arg('cases') ?? 300);
   const only = arg('case');
+  const kind = arg('kind');
   const transportArg = arg('transport') ?? 'both';
   const exceptions = JSON.parse(
     readFileSync(new URL('./parity-exceptions.json', import.meta.url), 'utf8'),
@@ -53,7 +56,9 @@ async function main(): Promise<number> {
   try {
     const cases: Case[] = only
       ? [makeCase(Number(only.split(':')[0]), Number(only.split(':')[1]))]
-      : Array.from({ length: count }, (_, i) => makeCase(seed, i));
+      : Array.from({ length: count }, (_, i) => makeCase(seed, i)).filter(
+          (c) => !kind || kind.split(',').includes(c.request.kind),
+        );
     const transports: Transport[] =
       transportArg === 'rest' ? ['rest'] : transportArg === 'grpc' ? ['grpc'] : ['rest', 'grpc'];
     const seen = new Map<string, number>();
@@ -83,7 +88,10 @@ async function main(): Promise<number> {
       const [o, g] = [await runCase(ours.url, small, t), await runCase(google.url, small, t)];
       console.log(`\n✗ case ${c.id} over ${t === 'grpc' ? 'gRPC' : 'REST'}: ${d}`);
       console.log(`  documents: ${JSON.stringify(small.docs)}`);
-      console.log(`  ${small.request.kind}: ${JSON.stringify(small.request.body)}`);
+      if (small.request.kind === 'rules') {
+        console.log(`  rules:\n${renderRules(small.request.body.rules).replace(/^/gm, '    ')}`);
+        console.log(`  requests: ${JSON.stringify(small.request.body.steps)}`);
+      } else console.log(`  ${small.request.kind}: ${JSON.stringify(small.request.body)}`);
       console.log(`  google: ${JSON.stringify(g)}`);
       console.log(`  ours:   ${JSON.stringify(o)}`);
     }

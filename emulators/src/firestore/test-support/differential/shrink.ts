@@ -1,5 +1,6 @@
 /** Smaller variants of a case, for reducing a difference to the least request that still shows it. */
 import type { Case, Json } from './corpus.js';
+import { rulesVariants } from './rules-corpus.js';
 
 function without(o: Json, key: string): Json {
   const out = { ...o };
@@ -94,6 +95,8 @@ export function variants(c: Case): Case[] {
       for (const v of queryVariants(b.read.body['structuredQuery'] as Json))
         out.push(at({ ...b, read: { kind: 'query', body: { structuredQuery: v } } }));
     }
+  } else if (r.kind === 'rules') {
+    for (const body of rulesVariants(r.body)) out.push({ ...c, request: { kind: 'rules', body } });
   } else if (r.kind === 'txn') {
     // Steps depend on each other (begin, pending reads): only the documents are shrunk.
   } else {
