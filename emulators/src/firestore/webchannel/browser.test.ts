@@ -148,22 +148,33 @@ afterAll(async () => {
   if (dir) await rm(dir, { recursive: true, force: true });
 });
 
+function decodeForm(body: string | null): string {
+  return [...new URLSearchParams(body ?? '').values()].join('\n');
+}
+
 interface PageRun {
   result: unknown;
   /** The CI values of the page's back-channel requests: '1' long polling, '0' streaming. */
   backChannels: string[];
+  /** Whether a Listen request carried an addTarget with a resumeToken (a resumed target). */
+  resumed: boolean;
 }
 
-async function runPage(room: string, longPolling: boolean): Promise<PageRun> {
+/** `disrupt` runs once the page listens, before the admin write it must see. */
+async function runPage(room: string, longPolling: boolean, disrupt?: () => Promise<void>): Promise<PageRun> {
   const page = await browser.newPage();
   // The SDK's debug log, printed only when the page fails (it names every channel message).
   const log: string[] = [];
   const backChannels = new Set<string>();
+  let resumed = false;
   try {
     page.on('console', (m) => log.push(m.text().slice(0, 300)));
     page.on('request', (r) => {
       const u = new URL(r.url());
       if (u.searchParams.get('TYPE') === 'xmlhttp') backChannels.add(u.searchParams.get('CI') ?? '');
+      if (u.pathname.endsWith('/Listen/channel') && /"resumeToken":"[^"]/.test(decodeForm(r.postData()))) {
+        resumed = true;
+      }
     });
     const lp = longPolling ? '&lp=1' : '';
     await page.goto(`http://127.0.0.1:${sitePort}/?port=${h.port}&room=${room}${lp}`);
@@ -171,11 +182,12 @@ async function runPage(room: string, longPolling: boolean): Promise<PageRun> {
     // (a captured variable would resolve to window.name there).
     const isSet = (name: string) => (globalThis as Record<string, unknown>)[name] !== undefined;
     await page.waitForFunction(isSet, '__listening', { timeout: 30_000 });
+    await disrupt?.();
     await adminClient(h).doc(`rooms/${room}/items/fromAdmin`).set({ by: 'admin' });
     await page.waitForFunction(isSet, '__result', { timeout: 30_000 });
     const result = await page.evaluate(() => (globalThis as Record<string, unknown>)['__result']);
     if (result && typeof result === 'object' && 'error' in result) console.log(log.slice(-60).join('\n'));
-    return { result, backChannels: [...backChannels].sort() };
+    return { result, backChannels: [...backChannels].sort(), resumed };
   } catch (e) {
     console.log(log.slice(-60).join('\n'));
     throw e;
@@ -203,6 +215,24 @@ describe('full SDK over WebChannel in Chromium', () => {
     // delivers nothing in time).
     expect(run.backChannels).toEqual(['0']);
   });
+
+  it(
+    'reconnect: sessions dropped server-side (back channels cut, then Unknown SID) — the SDK opens new channels, resumes its target and sees the admin write; writes go through',
+    { timeout: 90_000 },
+    async () => {
+      const server = channelServerOf(h.core);
+      for (const longPolling of [false, true]) {
+        let dropped = 0;
+        const run = await runPage(`re${longPolling ? 'lp' : 'st'}`, longPolling, async () => {
+          dropped = server.liveSessions;
+          server.closeAll();
+        });
+        expect(dropped).toBeGreaterThan(0);
+        expect(run.resumed).toBe(true);
+        expect(run.result).toEqual({ adminSeen: 'admin', mine: 12, denied: 'permission-denied' });
+      }
+    },
+  );
 
   it("terminate() closes the page's sessions: none are left open", { timeout: 30_000 }, async () => {
     const server = channelServerOf(h.core);
