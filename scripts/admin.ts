@@ -8,6 +8,7 @@ import { applicationDefault, deleteApp, initializeApp } from 'firebase-admin/app
 import { getAuth } from 'firebase-admin/auth';
 import { FieldValue, getFirestore } from 'firebase-admin/firestore';
 import { getStorage } from 'firebase-admin/storage';
+import { markClaimsChanged } from '../functions/src/account/claims-changed.js';
 import { sweepDownloadTokens } from '../functions/src/files/download-tokens.js';
 import { chooseTarget, parseAdminArgs, staffClaims } from './lib/admin-cli.js';
 import { localPorts } from './lib/project.js';
@@ -58,6 +59,7 @@ try {
   const auth = getAuth(app);
   const user = await auth.getUserByEmail(args.email);
   await auth.setCustomUserClaims(user.uid, staffClaims(user.customClaims, args.command));
+  await markClaimsChanged(getFirestore(app), user.uid);
   if (args.command === 'revoke-staff') {
     // Current sessions can no longer refresh, so the old staff token dies within the hour.
     await auth.revokeRefreshTokens(user.uid);

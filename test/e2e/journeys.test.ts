@@ -128,6 +128,35 @@ describe('verification in another tab', () => {
   });
 });
 
+describe('claims changed elsewhere', () => {
+  it('staff rights granted while the member is signed in show on the next focus and on reload, without signing out', async () => {
+    const member = await createVerifiedMember(admin.app);
+    const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+    const page = await context.newPage();
+    await page.goto(`${origin()}/signin`);
+    await signIn(page, member.email, member.password);
+    await welcome(page, member.username).waitFor();
+    const staffLink = page.getByRole('link', { name: 'Staff console' });
+    expect(await staffLink.count()).toBe(0);
+
+    // What scripts/admin.ts grant-staff does: new claims, and the stamp the client compares with.
+    const [{ getAuth }, { getFirestore }, { markClaimsChanged }] = await Promise.all([
+      import('firebase-admin/auth'),
+      import('firebase-admin/firestore'),
+      import('../../functions/src/account/claims-changed.js'),
+    ]);
+    await getAuth(admin.app).setCustomUserClaims(member.uid, { staff: true });
+    await markClaimsChanged(getFirestore(admin.app), member.uid);
+
+    // Returning to the tab is enough; the token would otherwise keep the old claims for an hour.
+    await page.evaluate(() => window.dispatchEvent(new Event('focus')));
+    await staffLink.waitFor({ timeout: 15_000 });
+    await page.reload();
+    await staffLink.waitFor();
+    await context.close();
+  });
+});
+
 describe('addresses and history', () => {
   it('a signed-out deep link goes to sign-in and back to the page asked for', async () => {
     const member = await createVerifiedMember(admin.app);

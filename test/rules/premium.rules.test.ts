@@ -146,6 +146,8 @@ beforeAll(async () => {
       at: Timestamp.now(),
     });
     await setDoc(doc(store, 'rateLimits/redeemAccessCode:alice'), { windowStart: Date.now(), count: 1 });
+    await setDoc(doc(store, 'claimChanges/alice'), { at: Timestamp.now() });
+    await setDoc(doc(store, 'claimChanges/newbie'), { at: Timestamp.now() });
     await setDoc(doc(store, 'users/alice'), { username: 'alice', createdAt: Timestamp.now() });
     await setDoc(doc(store, 'usernames/alice'), { uid: 'alice' });
     await setDoc(doc(store, 'entitlements/alice'), { active: true, until: null, source: 'staff' });
@@ -272,6 +274,25 @@ describe('entitlements/{uid} (written by functions only; issue 15)', () => {
     await expectOutcome(outcome, () =>
       setDoc(doc(db(role), 'entitlements/alice'), { active: true, until: null, source: 'code' }),
     );
+  });
+});
+
+describe('claimChanges/{uid} (stamped by functions when claims change; the owner reads it to refresh a stale token)', () => {
+  it.each(matrix(['member']))('get alice: %s → %s', async (role, outcome) => {
+    await expectOutcome(outcome, () => getDoc(doc(db(role), 'claimChanges/alice')));
+  });
+
+  it('an unverified owner may read their own stamp (the token that says "unverified" may be the stale one)', async () => {
+    await assertSucceeds(getDoc(doc(db('unverified'), 'claimChanges/newbie')));
+  });
+
+  it.each(matrix(NOBODY))('list: %s → %s', async (role, outcome) => {
+    await expectOutcome(outcome, () => getDocs(collection(db(role), 'claimChanges')));
+  });
+
+  // A member moving their own stamp could only cost themselves a refresh, but nobody needs to.
+  it.each(matrix(NOBODY))('write alice: %s → %s', async (role, outcome) => {
+    await expectOutcome(outcome, () => setDoc(doc(db(role), 'claimChanges/alice'), { at: Timestamp.now() }));
   });
 });
 

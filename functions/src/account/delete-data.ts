@@ -40,7 +40,7 @@ export async function deleteMemberData(uid: string): Promise<DeletionReport> {
     for (const code of codes.docs) batch.update(code.ref, { redeemedBy: DELETED_MEMBER });
     await batch.commit();
   }
-  for (const ref of [refs.thread, refs.profile, refs.entitlement, ...refs.rateLimits]) {
+  for (const ref of [refs.thread, refs.profile, refs.entitlement, refs.claimChanges, ...refs.rateLimits]) {
     if ((await ref.get()).exists) {
       await ref.delete();
       documents += 1;

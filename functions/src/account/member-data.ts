@@ -1,6 +1,7 @@
 import type { DocumentReference, Query } from 'firebase-admin/firestore';
 import { bucket, db } from '../admin.js';
 import { rateLimitPath } from '../limits/rate-limit.js';
+import { CLAIM_CHANGES } from './claims-changed.js';
 
 /** Every rate-limited action keyed by the caller's uid (see the callables). */
 const RATE_LIMITED_ACTIONS = ['exportMyData', 'redeemAccessCode', 'staffPremium', 'createAccessCodes'];
@@ -17,6 +18,7 @@ export function memberRefs(uid: string) {
   return {
     profile: firestore.doc(`users/${uid}`),
     entitlement: firestore.doc(`entitlements/${uid}`),
+    claimChanges: firestore.doc(`${CLAIM_CHANGES}/${uid}`),
     thread: firestore.doc(`threads/${uid}`),
     messages: firestore.collection(`threads/${uid}/messages`),
     uploads: firestore.collection('uploads').where('owner', '==', uid),

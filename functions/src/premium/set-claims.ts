@@ -1,4 +1,5 @@
-import { adminAuth } from '../admin.js';
+import { markClaimsChanged } from '../account/claims-changed.js';
+import { adminAuth, db } from '../admin.js';
 import { type Claims, withoutPremium, withPremium } from './claims.js';
 import { entitlementRef, entitlementUntil, toEntitlement } from './entitlement.js';
 
@@ -13,5 +14,6 @@ export async function syncPremiumClaims(uid: string, now: number = Date.now()): 
   const claims =
     until === undefined ? withoutPremium(user.customClaims) : withPremium(user.customClaims, until);
   await adminAuth().setCustomUserClaims(uid, claims);
+  await markClaimsChanged(db(), uid);
   return claims;
 }

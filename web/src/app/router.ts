@@ -5,6 +5,7 @@ import { navBar } from '../ui/nav.js';
 import type { PageContext } from './page.js';
 import { loadPage, type PageName } from './pages.js';
 import { decide, matchRoute, type SessionFacts } from './routes.js';
+import { loadClaimsChangedAt } from '../data/claim-changes.js';
 import { freshenToken } from './token-freshness.js';
 
 /**
@@ -21,6 +22,8 @@ let drawing = 0;
 let holds = 0;
 let shownSession = '';
 let drawnOnce = false;
+/** Ends with the page shown: its listeners stop when another page (or a redraw) replaces it. */
+let pageLife: AbortController | undefined;
 let channel: BroadcastChannel | undefined;
 
 interface HistoryState {
@@ -64,7 +67,11 @@ async function recheck(): Promise<void> {
 async function freshen(user: User | null): Promise<boolean> {
   if (!user) return false;
   try {
-    return await freshenToken(user, () => reloadUser(user));
+    return await freshenToken(
+      user,
+      () => reloadUser(user),
+      () => loadClaimsChangedAt(user.uid),
+    );
   } catch {
     // Offline or the account is gone: the page works with what it has, and Auth reports the rest.
     return false;
@@ -115,6 +122,9 @@ function sessionKey(user: User | null, facts: SessionFacts): string {
 
 async function draw(): Promise<void> {
   const turn = ++drawing;
+  pageLife?.abort();
+  const life = new AbortController();
+  pageLife = life;
   const user = currentUser();
   const facts = await sessionFacts(user);
   if (turn !== drawing) return;
@@ -135,6 +145,7 @@ async function draw(): Promise<void> {
     user,
     params: match.params,
     query: url.searchParams,
+    signal: life.signal,
     notice: (history.state as HistoryState | null)?.notice ?? '',
     navigate,
     refresh: () => void draw(),

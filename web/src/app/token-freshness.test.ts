@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { type FreshnessUser, freshenToken, tokenIsStale } from './token-freshness.js';
+import { claimsAreNewer, type FreshnessUser, freshenToken, tokenIsStale } from './token-freshness.js';
 
 describe('tokenIsStale', () => {
   it('is stale when the record is verified and the token is not (verified in another tab)', () => {
@@ -55,5 +55,49 @@ describe('freshenToken', () => {
     );
     expect(await freshenToken(fresh.user, async () => undefined)).toBe(false);
     expect(fresh.calls).toEqual([]);
+  });
+
+  it('refreshes a token minted before staff changed the claims, and not one minted after', async () => {
+    const record = { emailVerified: true, email: 'a@x.test' };
+    const claims = { email_verified: true, email: 'a@x.test', iat: 1_000 };
+    const before = fakeUser(record, claims);
+    expect(
+      await freshenToken(
+        before.user,
+        async () => undefined,
+        async () => 1_000_500,
+      ),
+    ).toBe(true);
+    expect(before.calls).toEqual(['refresh']);
+
+    const after = fakeUser(record, claims);
+    expect(
+      await freshenToken(
+        after.user,
+        async () => undefined,
+        async () => 999_000,
+      ),
+    ).toBe(false);
+    const never = fakeUser(record, claims);
+    expect(
+      await freshenToken(
+        never.user,
+        async () => undefined,
+        async () => null,
+      ),
+    ).toBe(false);
+    expect([...after.calls, ...never.calls]).toEqual([]);
+  });
+});
+
+describe('claimsAreNewer', () => {
+  it('compares the stamp in milliseconds with iat in seconds', () => {
+    expect(claimsAreNewer(2_000_001, { iat: 2_000 })).toBe(true);
+    expect(claimsAreNewer(1_999_999, { iat: 2_000 })).toBe(false);
+  });
+
+  it('treats a token without iat as older than any stamp, and no stamp as nothing to do', () => {
+    expect(claimsAreNewer(1, {})).toBe(true);
+    expect(claimsAreNewer(null, {})).toBe(false);
   });
 });

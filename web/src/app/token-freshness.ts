@@ -26,13 +26,29 @@ export interface FreshnessUser extends AccountRecord {
 }
 
 /**
- * Reloads the record, then refreshes the token if it says less. True when it refreshed. Network
- * failures are left to the caller: the page then runs with the token it has.
+ * Claims changed by staff or a function (staff, premium) are stamped with their time; a token
+ * minted before the stamp carries the old claims. `iat` is whole seconds, so a token minted in the
+ * same second as the change counts as older: one extra refresh rather than a missed one.
  */
-export async function freshenToken(user: FreshnessUser, reload: () => Promise<void>): Promise<boolean> {
+export function claimsAreNewer(changedAtMs: number | null, claims: TokenClaims): boolean {
+  if (changedAtMs === null) return false;
+  const issuedAt = typeof claims.iat === 'number' ? claims.iat : 0;
+  return changedAtMs >= issuedAt * 1000;
+}
+
+/**
+ * Reloads the record, then refreshes the token if it says less than the record or predates the
+ * last change of claims. True when it refreshed. Network failures are left to the caller: the page
+ * then runs with the token it has.
+ */
+export async function freshenToken(
+  user: FreshnessUser,
+  reload: () => Promise<void>,
+  claimsChangedAt: () => Promise<number | null> = async () => null,
+): Promise<boolean> {
   await reload();
   const { claims } = await user.getIdTokenResult();
-  if (!tokenIsStale(user, claims)) return false;
+  if (!tokenIsStale(user, claims) && !claimsAreNewer(await claimsChangedAt(), claims)) return false;
   await user.getIdToken(true);
   return true;
 }
