@@ -51,6 +51,11 @@ export class ListenHub {
     this.targets.delete(t);
   }
 
+  /** Registered targets (tests check that closed streams leave none behind). */
+  get size(): number {
+    return this.targets.size;
+  }
+
   onChanges(db: Database, changes: Change[], readTime: string): void {
     if (this.targets.size === 0) return;
     const touched = new Set<ListenSession>();
@@ -159,6 +164,7 @@ export class ListenSession {
   }
 
   private removeTarget(id: number): void {
+    if (!Number.isInteger(id)) throw invalid('removeTarget must be an integer target id.');
     const t = this.targets.get(id);
     if (t) {
       t.db.listeners?.remove(t);

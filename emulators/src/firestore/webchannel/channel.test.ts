@@ -20,6 +20,7 @@ service cloud.firestore {
     }
     match /open/{id} { allow read, write: if true; }
     match /flood/{id} { allow read: if true; }
+    match /fan/{id} { allow read: if true; }
   }
 }`;
 
@@ -406,5 +407,293 @@ describe('WebChannel bad input and limits', () => {
     } finally {
       server.configure({ noopMs: 25_000 });
     }
+  });
+});
+
+const hubSize = () => h.core.db({ project: PROJECT, database: '(default)' }).listeners!.size;
+
+async function terminate(rpc: Rpc, sid: string): Promise<number> {
+  const r = await fetch(channelUrl(rpc, { SID: sid, RID: '9', TYPE: 'terminate' }), { method: 'POST' });
+  return r.status;
+}
+
+describe('WebChannel reconnect and resume', () => {
+  it('a target added again with its resumeToken (as the SDK does on a new channel) gets ADD, RESET, the current documents and CURRENT with a new token (watch_change.ts: RESET drops what the client had)', async () => {
+    const admin = adminClient(h);
+    await admin.doc('open/res1').set({ v: 1 });
+    const target = {
+      query: {
+        parent: `${DB}/documents`,
+        structuredQuery: {
+          from: [{ collectionId: 'open' }],
+          where: {
+            fieldFilter: { field: { fieldPath: 'v' }, op: 'GREATER_THAN', value: { integerValue: '0' } },
+          },
+        },
+      },
+      targetId: 12,
+    };
+    const first = await open('Listen', [{ database: DB, addTarget: target }]);
+    const a = await collect('Listen', first, (p) => p.length >= 4);
+    const current = a.seen.find((p) => types([p])[0] === 'targetChange:CURRENT') as {
+      targetChange: { resumeToken: string };
+    };
+    expect(current.targetChange.resumeToken).toMatch(/.+/);
+    // The channel is lost (terminate stands in for a dropped connection); meanwhile a write.
+    expect(await terminate('Listen', first)).toBe(200);
+    await admin.doc('open/res2').set({ v: 2 });
+    const resumed = { ...target, resumeToken: current.targetChange.resumeToken, expectedCount: 1 };
+    const second = await open('Listen', [{ database: DB, addTarget: resumed }]);
+    const b = await collect('Listen', second, (p) =>
+      p.some((x) => types([x])[0] === 'targetChange:NO_CHANGE'),
+    );
+    const kinds = types(b.seen);
+    expect(kinds.slice(0, 2)).toEqual(['targetChange:ADD', 'targetChange:RESET']);
+    expect(kinds.slice(-2)).toEqual(['targetChange:CURRENT', 'targetChange:NO_CHANGE']);
+    const names = b.seen
+      .filter((p) => types([p])[0] === 'documentChange')
+      .map((p) => (p as { documentChange: { document: { name: string } } }).documentChange.document.name);
+    expect(names).toContain(`${DB}/documents/open/res2`);
+    expect(names).toContain(`${DB}/documents/open/res1`);
+    await terminate('Listen', second);
+  });
+
+  it('a back channel cut mid-stream is re-attached with the last AID the client saw and gets only what followed', async () => {
+    const target = { documents: { documents: [`${DB}/documents/open/cut`] }, targetId: 14 };
+    const sid = await open('Listen', [{ database: DB, addTarget: target }]);
+    const a = await collect('Listen', sid, (p) => p.length >= 3);
+    const ac = new AbortController();
+    const stream = await fetch(
+      channelUrl('Listen', { RID: 'rpc', SID: sid, AID: String(a.last), CI: '0', TYPE: 'xmlhttp' }),
+      { signal: ac.signal },
+    );
+    expect(stream.status).toBe(200);
+    ac.abort();
+    await adminClient(h).doc('open/cut').set({ n: 1 });
+    const b = await collect('Listen', sid, (p) => p.length >= 2, a.last);
+    expect(types(b.seen)).toEqual(['documentChange', 'targetChange:NO_CHANGE']);
+    await terminate('Listen', sid);
+  });
+});
+
+describe('WebChannel: many channels and targets', () => {
+  it('one Listen channel carries several targets; removeTarget stops one of them (REMOVE) while the other keeps getting changes', async () => {
+    const docTarget = (id: number, path: string) => ({
+      database: DB,
+      addTarget: { documents: { documents: [`${DB}/documents/${path}`] }, targetId: id },
+    });
+    const sid = await open('Listen', [docTarget(20, 'open/m1')]);
+    await forward('Listen', sid, 2, 0, [docTarget(22, 'open/m2')], 1);
+    const a = await collect(
+      'Listen',
+      sid,
+      (p) => types(p).filter((t) => t === 'targetChange:CURRENT').length >= 2,
+    );
+    const currents = a.seen.filter((p) => types([p])[0] === 'targetChange:CURRENT');
+    expect(
+      currents.map((p) => (p as { targetChange: { targetIds: number[] } }).targetChange.targetIds),
+    ).toEqual([[20], [22]]);
+    await forward('Listen', sid, 3, a.last, [{ database: DB, removeTarget: 20 }], 2);
+    const admin = adminClient(h);
+    await admin.doc('open/m1').set({ n: 1 });
+    await admin.doc('open/m2').set({ n: 2 });
+    const b = await collect(
+      'Listen',
+      sid,
+      (p) => p.filter((x) => types([x])[0] === 'documentChange').length >= 1,
+      a.last,
+    );
+    expect(b.seen[0]).toMatchObject({ targetChange: { targetChangeType: 'REMOVE', targetIds: [20] } });
+    const changes = b.seen.filter((p) => types([p])[0] === 'documentChange') as {
+      documentChange: { document: { name: string }; targetIds: number[] };
+    }[];
+    expect(changes.map((c) => [c.documentChange.document.name, c.documentChange.targetIds])).toEqual([
+      [`${DB}/documents/open/m2`, [22]],
+    ]);
+    await terminate('Listen', sid);
+  });
+
+  it(
+    '200 Listen channels on one collection each get one admin write; terminating them leaves no session and no registered target behind',
+    { timeout: 30_000 },
+    async () => {
+      const server = channelServerOf(h.core);
+      server.closeAll();
+      const targetsBefore = hubSize();
+      const target = {
+        query: { parent: `${DB}/documents`, structuredQuery: { from: [{ collectionId: 'fan' }] } },
+        targetId: 2,
+      };
+      const sids: string[] = [];
+      for (let i = 0; i < 200; i += 50) {
+        sids.push(
+          ...(await Promise.all(
+            Array.from({ length: 50 }, () => open('Listen', [{ database: DB, addTarget: target }])),
+          )),
+        );
+      }
+      expect(server.liveSessions).toBe(200);
+      expect(hubSize()).toBe(targetsBefore + 200);
+      const firsts = await Promise.all(sids.map((sid) => collect('Listen', sid, (p) => p.length >= 3)));
+      await adminClient(h).doc('fan/x').set({ n: 1 });
+      const seen = await Promise.all(
+        sids.map((sid, i) => collect('Listen', sid, (p) => p.length >= 2, firsts[i]!.last)),
+      );
+      expect(seen.every((s) => types(s.seen).join() === 'documentChange,targetChange:NO_CHANGE')).toBe(true);
+      for (let i = 0; i < sids.length; i += 50) {
+        await Promise.all(sids.slice(i, i + 50).map((sid) => terminate('Listen', sid)));
+      }
+      expect(server.liveSessions).toBe(0);
+      expect(hubSize()).toBe(targetsBefore);
+    },
+  );
+
+  it('sessions beyond the cap answer 429 until some close (memory stays bounded)', async () => {
+    const server = channelServerOf(h.core);
+    server.closeAll();
+    server.configure({ maxSessions: 3 });
+    try {
+      const sids = await Promise.all([0, 1, 2].map(() => open('Write', [{ database: DB }])));
+      const over = await post(channelUrl('Write', { RID: '1' }), formBody([{ database: DB }], 0));
+      expect(over.status).toBe(429);
+      await terminate('Write', sids[0]!);
+      expect((await post(channelUrl('Write', { RID: '1' }), formBody([{ database: DB }], 0))).status).toBe(
+        200,
+      );
+    } finally {
+      server.configure({ maxSessions: 5_000 });
+      server.closeAll();
+    }
+  });
+});
+
+describe('WebChannel: bad input gets clean errors, nothing crashes', () => {
+  it('odd requests answer 4xx with a message: wrong methods, creation without a body by GET, bad AIDs, too many messages, unknown SIDs with bodies', async () => {
+    const url = (p: Record<string, string>) => channelUrl('Listen', p);
+    const cases: [string, RequestInit & { url: string }, number][] = [
+      ['PUT', { url: url({ RID: '1' }), method: 'PUT', body: 'count=0' }, 405],
+      ['DELETE', { url: url({ RID: '1' }), method: 'DELETE' }, 405],
+      ['GET create', { url: url({ RID: '1' }) }, 400],
+      ['negative AID', { url: url({ RID: 'rpc', SID: 'x', AID: '-1', CI: '1', TYPE: 'xmlhttp' }) }, 400],
+      ['count over 1000', { url: url({ RID: '1' }), method: 'POST', body: 'count=1001&ofs=0' }, 400],
+      ['ofs missing', { url: url({ RID: '1' }), method: 'POST', body: 'count=1&req0___data__=%7B%7D' }, 400],
+      [
+        'unknown SID with a body',
+        { url: url({ RID: '2', SID: 'gone', AID: '0' }), method: 'POST', body: 'x'.repeat(100_000) },
+        400,
+      ],
+    ];
+    for (const [what, init, status] of cases) {
+      const r = await fetch(init.url, {
+        ...init,
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      });
+      expect([what, r.status]).toEqual([what, status]);
+      expect((await r.text()).trim().length).toBeGreaterThan(0);
+    }
+    // Still serving.
+    expect(typeof (await open('Write', [{ database: DB }]))).toBe('string');
+  });
+
+  it('messages of the wrong shape end the stream with INVALID_ARGUMENT, one per channel (Listen and Write)', async () => {
+    const listenBad: unknown[] = [
+      [],
+      'text',
+      { database: DB, addTarget: 5 },
+      { database: DB, addTarget: { targetId: 'abc', query: {} } },
+      { database: DB, removeTarget: 'x' },
+      { database: DB, addTarget: { targetId: 3, query: { parent: 'nowhere', structuredQuery: {} } } },
+    ];
+    for (const msg of listenBad) {
+      const sid = await open('Listen', [msg]);
+      const r = await collect('Listen', sid, (p) => p.length >= 1);
+      // Either the stream ends (error) or the target does (REMOVE with cause 3).
+      const first =
+        r.seen.find((p) => (p as Record<string, unknown>)['error'] !== undefined) ??
+        r.seen.find((p) => types([p])[0] === 'targetChange:REMOVE');
+      expect([msg, /INVALID_ARGUMENT|"code":3\b/.test(JSON.stringify(first))]).toEqual([msg, true]);
+      await terminate('Listen', sid);
+    }
+    const writeBad: unknown[][] = [
+      [{ database: 5 }],
+      [{ database: DB }, { writes: 'x' }],
+      [{ database: DB }, [1]],
+    ];
+    for (const msgs of writeBad) {
+      const sid = await open('Write', msgs);
+      const r = await collect('Write', sid, (p) =>
+        p.some((x) => (x as Record<string, unknown>)['error'] !== undefined),
+      );
+      expect(r.seen.at(-1)).toMatchObject({ error: { status: 'INVALID_ARGUMENT', code: 400 } });
+      await terminate('Write', sid);
+    }
+  });
+
+  it('a body without Content-Length that grows past the cap answers 413 and the connection closes', async () => {
+    const max = channelServerOf(h.core).options.maxBodyBytes;
+    const chunk = new TextEncoder().encode('x'.repeat(1024 * 1024));
+    let sent = 0;
+    const body = new ReadableStream<Uint8Array>({
+      pull(c) {
+        if (sent > max + chunk.length) return c.close();
+        sent += chunk.length;
+        c.enqueue(chunk);
+      },
+    });
+    const r = await fetch(channelUrl('Write', { RID: '1' }), {
+      method: 'POST',
+      body,
+      duplex: 'half',
+    } as RequestInit);
+    expect(r.status).toBe(413);
+    expect(r.headers.get('connection')).toBe('close');
+  });
+});
+
+describe('WebChannel: CORS with credentials on every answer the browser SDK reads', () => {
+  const origin = 'http://localhost:5173';
+  const corsOf = (r: { headers: Headers }) => [
+    r.headers.get('access-control-allow-origin'),
+    r.headers.get('access-control-allow-credentials'),
+  ];
+
+  it('REST answers (batchGet, commit, beginTransaction, an error) and channel answers (create, back channel, forward, Unknown SID) echo the origin with Allow-Credentials', async () => {
+    const token = mockIdToken({ sub: 'alice' });
+    const headers = { origin, authorization: `Bearer ${token}`, 'content-type': 'application/json' };
+    const restCalls: [string, unknown][] = [
+      ['documents:batchGet', { documents: [`${DB}/documents/open/cors`] }],
+      ['documents:beginTransaction', {}],
+      ['documents:commit', { writes: [{ update: { name: `${DB}/documents/open/cors`, fields: {} } }] }],
+      ['documents:commit', { writes: [{ update: { name: 'bad' } }] }],
+    ];
+    for (const [verb, body] of restCalls) {
+      const r = await fetch(`${h.url}/v1/${DB}/${verb}`, {
+        method: 'POST',
+        headers,
+        body: JSON.stringify(body),
+      });
+      expect([verb, ...corsOf(r)]).toEqual([verb, origin, 'true']);
+    }
+    const created = await post(channelUrl('Listen', { RID: '1', CVER: '22' }), formBody([], 0), { origin });
+    expect(corsOf(created)).toEqual([origin, 'true']);
+    const sid = (unframe(created.text) as [[number, [string, string]]][])[0]![0]![1][1];
+    const fw = await post(channelUrl('Listen', { SID: sid, RID: '2', AID: '0' }), formBody([], 1), {
+      origin,
+    });
+    expect(corsOf(fw)).toEqual([origin, 'true']);
+    const back = await fetch(
+      channelUrl('Listen', { RID: 'rpc', SID: sid, AID: '0', CI: '1', TYPE: 'xmlhttp' }),
+      {
+        headers: { origin },
+        signal: AbortSignal.timeout(2000),
+      },
+    );
+    expect(corsOf(back)).toEqual([origin, 'true']);
+    await back.body?.cancel();
+    const unknown = await post(channelUrl('Listen', { SID: 'gone', RID: '3', AID: '0' }), formBody([], 1), {
+      origin,
+    });
+    expect([unknown.status, ...corsOf(unknown)]).toEqual([400, origin, 'true']);
+    await terminate('Listen', sid);
   });
 });

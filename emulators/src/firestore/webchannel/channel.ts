@@ -111,6 +111,8 @@ export class WebChannelServer {
     }
     if (sid === null || sid === 'null') {
       if (ver !== '8') throw new HttpFailure(400, 'Unsupported WebChannel version (expected VER=8).');
+      // Sessions are created by POST only (Google's emulator: GET without SID answers 400).
+      if (method !== 'POST') throw new HttpFailure(400, 'A WebChannel session is created by POST.');
       const fast = q.get('$req');
       const body = fast ?? (await readBody(req, this.options.maxBodyBytes));
       return this.create(req, res, rpc, q, body);
