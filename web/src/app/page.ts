@@ -19,6 +19,8 @@ export interface PageContext {
   accountChanged(): void;
   /** Names the page in the tab once its data is read ("Conversation with ada"). */
   setTitle(title: string): void;
+  /** Aborted when this page is replaced (another address, a redraw): live listeners stop with it. */
+  signal: AbortSignal;
 }
 
 export type Page = (ctx: PageContext) => HTMLElement | Promise<HTMLElement>;

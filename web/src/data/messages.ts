@@ -1,20 +1,22 @@
 import {
   collection,
   type DocumentData,
+  type DocumentSnapshot,
   doc,
-  firestore,
   getDoc,
-  getDocs,
+  getDocFromCache,
+  increment,
   limit,
+  liveFirestore,
+  onSnapshot,
   orderBy,
   query,
-  type QueryDocumentSnapshot,
   serverTimestamp,
   Timestamp,
+  type Unsubscribe,
   updateDoc,
-  where,
   writeBatch,
-} from '../firebase/firestore.js';
+} from '../firebase/firestore-live.js';
 import {
   type AttachmentRef,
   MESSAGES_PER_WINDOW,
@@ -24,10 +26,12 @@ import {
   type WindowStep,
   windowSteps,
 } from './compose.js';
-import { isUnreadForMember, parseThread, type ThreadSummary } from './thread-summary.js';
+import { parseThread, type ThreadSummary } from './thread-summary.js';
 
-// The conversation of member {uid} with the company: threads/{uid} and its messages. Each message
-// is written in one batch with its thread (see the "messages" section of firestore.rules).
+// The conversation of member {uid} with the company: threads/{uid} and its messages, live through
+// the full SDK (onSnapshot). Each message is written in one batch with its thread (see the
+// "messages" section of firestore.rules); the batch goes through the SDK's write queue, so a
+// message sent offline shows at once as pending and is delivered on reconnect.
 
 export type Author = 'member' | 'staff';
 
@@ -37,11 +41,11 @@ export interface Message {
   uid: string;
   text: string;
   attachments: AttachmentRef[];
+  /** The server's time once delivered; until then the SDK's estimate (the local clock). */
   sentAt: Date;
+  /** Written here and not yet acknowledged by the server (offline, or on its way). */
+  pending: boolean;
 }
-
-/** Where the next poll starts: the newest message time seen (a Timestamp, to keep nanoseconds). */
-export type MessageCursor = Timestamp | null;
 
 /** A refusal the member can act on; its message is written for people. */
 export class MessageError extends Error {
@@ -54,8 +58,16 @@ export class MessageError extends Error {
   }
 }
 
+/** A message handed to the SDK: shown already; `delivered` settles when the server answers. */
+export interface Sending {
+  delivered: Promise<void>;
+}
+
 /** How many earlier messages a conversation shows. */
 const HISTORY = 200;
+
+/** Pending server timestamps read as the local clock's estimate rather than null. */
+const ESTIMATE = { serverTimestamps: 'estimate' } as const;
 
 function parseAttachments(value: unknown): AttachmentRef[] {
   if (!Array.isArray(value)) return [];
@@ -66,8 +78,10 @@ function parseAttachments(value: unknown): AttachmentRef[] {
   });
 }
 
-function parseMessage(snapshot: QueryDocumentSnapshot<DocumentData>): Message | undefined {
-  const { author, uid, text, attachments, createdAt } = snapshot.data();
+function parseMessage(snapshot: DocumentSnapshot<DocumentData>): Message | undefined {
+  const data = snapshot.data(ESTIMATE);
+  if (!data) return undefined;
+  const { author, uid, text, attachments, createdAt } = data;
   if ((author !== 'member' && author !== 'staff') || typeof uid !== 'string') return undefined;
   if (!(createdAt instanceof Timestamp)) return undefined;
   return {
@@ -77,29 +91,75 @@ function parseMessage(snapshot: QueryDocumentSnapshot<DocumentData>): Message | 
     text: typeof text === 'string' ? text : '',
     attachments: parseAttachments(attachments),
     sentAt: createdAt.toDate(),
+    pending: snapshot.metadata.hasPendingWrites,
   };
 }
 
 function messagesOf(threadUid: string) {
-  return collection(firestore(), 'threads', threadUid, 'messages');
+  return collection(liveFirestore(), 'threads', threadUid, 'messages');
+}
+
+function threadRef(threadUid: string) {
+  return doc(liveFirestore(), 'threads', threadUid);
+}
+
+/** What a listener is told: everything it shows, and whether the server confirmed it yet. */
+export interface MessagesUpdate {
+  messages: Message[];
+  /** Read from the local cache only (offline, or before the server answered). */
+  fromCache: boolean;
 }
 
 /**
- * Firestore Lite over REST has no listeners, so the view polls: the first call returns the latest
- * messages, later calls (with the cursor) those at or after the newest seen; callers merge by id,
- * so two messages stamped the same instant are never lost.
+ * The latest messages of a conversation, oldest first, now and on every change (a new message
+ * here or elsewhere, a pending one delivered or rolled back). Returns the unsubscribe.
  */
-export async function loadMessages(
+export function watchMessages(
   threadUid: string,
-  cursor: MessageCursor,
-): Promise<{ messages: Message[]; cursor: MessageCursor }> {
-  const snapshot = cursor
-    ? await getDocs(query(messagesOf(threadUid), where('createdAt', '>=', cursor), orderBy('createdAt')))
-    : await getDocs(query(messagesOf(threadUid), orderBy('createdAt', 'desc'), limit(HISTORY)));
-  const docs = cursor ? snapshot.docs : [...snapshot.docs].reverse();
-  const messages = docs.flatMap((d) => parseMessage(d) ?? []);
-  const newest = docs.at(-1)?.get('createdAt') as unknown;
-  return { messages, cursor: newest instanceof Timestamp ? newest : cursor };
+  onChange: (update: MessagesUpdate) => void,
+  onError: (error: unknown) => void,
+): Unsubscribe {
+  const latest = query(messagesOf(threadUid), orderBy('createdAt', 'desc'), limit(HISTORY));
+  // Metadata changes too: a pending message turning into a delivered one changes only metadata.
+  return onSnapshot(
+    latest,
+    { includeMetadataChanges: true },
+    (snapshot) => {
+      const messages = snapshot.docs.flatMap((d) => parseMessage(d) ?? []).reverse();
+      onChange({ messages, fromCache: snapshot.metadata.fromCache });
+    },
+    onError,
+  );
+}
+
+/** The member's own conversation summary (null before the first message), now and on change. */
+export function watchOwnThread(
+  uid: string,
+  onChange: (thread: ThreadSummary | null) => void,
+  onError: (error: unknown) => void,
+): Unsubscribe {
+  return onSnapshot(
+    threadRef(uid),
+    (snapshot) => {
+      const data = snapshot.data(ESTIMATE);
+      onChange(data ? (parseThread(uid, data) ?? null) : null);
+    },
+    onError,
+  );
+}
+
+/** Staff inbox: conversations by last activity, newest first, now and on change. */
+export function watchThreads(
+  onChange: (threads: ThreadSummary[]) => void,
+  onError: (error: unknown) => void,
+  max = 100,
+): Unsubscribe {
+  const latest = query(collection(liveFirestore(), 'threads'), orderBy('lastMessageAt', 'desc'), limit(max));
+  return onSnapshot(
+    latest,
+    (snapshot) => onChange(snapshot.docs.flatMap((d) => parseThread(d.id, d.data(ESTIMATE)) ?? [])),
+    onError,
+  );
 }
 
 function readWindow(data: DocumentData | undefined): (RateWindow & { start: Timestamp }) | null {
@@ -119,45 +179,68 @@ function isDenied(error: unknown): boolean {
 }
 
 /**
- * A member's message: the batch carries the message and the thread's new state, including the
- * per-minute window the rules count against (at most 10 messages a minute).
+ * The thread as this tab knows it: the cache first (the conversation listens to it, and offline
+ * the server cannot be asked), the server when the cache has never seen it.
  */
-export async function sendAsMember(uid: string, text: string, attachments: AttachmentRef[]): Promise<void> {
-  const db = firestore();
-  const threadRef = doc(db, 'threads', uid);
-  let lastError: unknown;
+async function knownThread(uid: string): Promise<DocumentSnapshot> {
+  try {
+    return await getDocFromCache(threadRef(uid));
+  } catch {
+    return getDoc(threadRef(uid));
+  }
+}
+
+/**
+ * Queues a member's message with the thread's new state in one batch: shown at once (pending),
+ * sent when the network allows. Within the minute's window the count goes up by an increment and
+ * the window's start is left alone, so messages queued offline one after another still count
+ * right when they reach the server, whatever this tab saw last.
+ */
+function queueMemberMessage(
+  uid: string,
+  text: string,
+  attachments: AttachmentRef[],
+  threadExists: boolean,
+  step: WindowStep,
+): Promise<void> {
+  const db = liveFirestore();
+  const messageRef = doc(messagesOf(uid));
+  const batch = writeBatch(db);
+  batch.set(messageRef, { author: 'member', uid, text, attachments, createdAt: serverTimestamp() });
+  const moved = { lastMessageAt: serverTimestamp(), lastAuthor: 'member', lastMessageId: messageRef.id };
+  const state =
+    step.kind === 'same'
+      ? { ...moved, windowCount: increment(1) }
+      : { ...moved, windowStart: serverTimestamp(), windowCount: 1 };
+  if (threadExists) batch.update(threadRef(uid), state);
+  else batch.set(threadRef(uid), state);
+  return batch.commit();
+}
+
+/**
+ * The refused first attempt, retried against the server's own view of the window: the rules judge
+ * "same minute" by the server's clock, so each reading is tried; when the server still refuses
+ * with nothing changed, the member has sent 10 messages this minute.
+ */
+async function retryWithServerWindow(
+  uid: string,
+  text: string,
+  attachments: AttachmentRef[],
+  firstError: unknown,
+): Promise<void> {
+  let lastError = firstError;
   let current: StoredWindow = null;
-  // A second round re-reads the thread: another tab of the same member may have sent meanwhile.
+  // A second round reads again: another tab of the same member may have sent meanwhile.
   for (let round = 0; round < 2; round += 1) {
-    const thread = await getDoc(threadRef);
+    const thread = await getDoc(threadRef(uid));
     const previous = current;
     current = readWindow(thread.data());
-    // Nothing changed since the first round: the refusal stands.
     if (round > 0 && sameWindow(previous, current)) break;
-    const seen = current;
-
-    const attempt = (step: WindowStep): Promise<void> => {
-      const messageRef = doc(messagesOf(uid));
-      const batch = writeBatch(db);
-      batch.set(messageRef, { author: 'member', uid, text, attachments, createdAt: serverTimestamp() });
-      const state = {
-        lastMessageAt: serverTimestamp(),
-        lastAuthor: 'member',
-        lastMessageId: messageRef.id,
-        windowStart: step.kind === 'same' && seen ? seen.start : serverTimestamp(),
-        windowCount: step.kind === 'same' ? step.windowCount : 1,
-      };
-      if (thread.exists()) batch.update(threadRef, state);
-      else batch.set(threadRef, state);
-      return batch.commit();
-    };
-
     for (const step of windowSteps(thread.exists() ? current : null, Date.now())) {
       try {
-        await attempt(step);
+        await queueMemberMessage(uid, text, attachments, thread.exists(), step);
         return;
       } catch (error) {
-        // A refusal may only mean our clock read the window differently: try the other reading.
         if (!isDenied(error)) throw error;
         lastError = error;
       }
@@ -172,58 +255,48 @@ export async function sendAsMember(uid: string, text: string, attachments: Attac
   throw lastError;
 }
 
+/** A member's message (at most 10 a minute, counted by the rules on the thread). */
+export async function sendAsMember(
+  uid: string,
+  text: string,
+  attachments: AttachmentRef[],
+): Promise<Sending> {
+  const thread = await knownThread(uid);
+  const seen = readWindow(thread.data(ESTIMATE));
+  const [step] = windowSteps(thread.exists() ? seen : null, Date.now());
+  const first = queueMemberMessage(uid, text, attachments, thread.exists(), step ?? { kind: 'new' });
+  const delivered = first.catch((error: unknown) => {
+    if (!isDenied(error)) throw error;
+    return retryWithServerWindow(uid, text, attachments, error);
+  });
+  return { delivered };
+}
+
 /** A staff reply; it also marks the conversation read. */
-export async function sendAsStaff(
+export function sendAsStaff(
   threadUid: string,
   staffUid: string,
   text: string,
   attachments: AttachmentRef[],
-): Promise<void> {
-  const db = firestore();
+): Promise<Sending> {
+  const db = liveFirestore();
   const messageRef = doc(messagesOf(threadUid));
   const batch = writeBatch(db);
   batch.set(messageRef, { author: 'staff', uid: staffUid, text, attachments, createdAt: serverTimestamp() });
-  batch.update(doc(db, 'threads', threadUid), {
+  batch.update(threadRef(threadUid), {
     lastMessageAt: serverTimestamp(),
     lastAuthor: 'staff',
     lastMessageId: messageRef.id,
     staffReadAt: serverTimestamp(),
   });
-  await batch.commit();
-}
-
-/** Staff inbox: conversations by last activity, newest first. */
-export async function listThreads(max = 100): Promise<ThreadSummary[]> {
-  const snapshot = await getDocs(
-    query(collection(firestore(), 'threads'), orderBy('lastMessageAt', 'desc'), limit(max)),
-  );
-  return snapshot.docs.flatMap((d) => parseThread(d.id, d.data()) ?? []);
-}
-
-/** The member's own conversation summary; null before their first message. */
-export async function loadOwnThread(uid: string): Promise<ThreadSummary | null> {
-  const snapshot = await getDoc(doc(firestore(), 'threads', uid));
-  return snapshot.exists() ? (parseThread(uid, snapshot.data()) ?? null) : null;
+  return Promise.resolve({ delivered: batch.commit() });
 }
 
 /** The member has seen the conversation as it is now (the home page's unread mark clears). */
-export async function markReadByMember(uid: string): Promise<void> {
-  const thread = await loadOwnThread(uid);
-  if (thread && isUnreadForMember(thread)) {
-    await updateDoc(doc(firestore(), 'threads', uid), { memberReadAt: serverTimestamp() });
-  }
+export function markReadByMember(uid: string): Promise<void> {
+  return updateDoc(threadRef(uid), { memberReadAt: serverTimestamp() });
 }
 
 export function markThreadRead(threadUid: string): Promise<void> {
-  return updateDoc(doc(firestore(), 'threads', threadUid), { staffReadAt: serverTimestamp() });
-}
-
-/** The member's username for staff screens; the uid when there is no profile. */
-export async function memberName(uid: string): Promise<string> {
-  try {
-    const username: unknown = (await getDoc(doc(firestore(), 'users', uid))).get('username');
-    return typeof username === 'string' ? username : uid;
-  } catch {
-    return uid;
-  }
+  return updateDoc(threadRef(threadUid), { staffReadAt: serverTimestamp() });
 }

@@ -1,10 +1,50 @@
 import type { PageContext } from '../app/page.js';
-import { loadOwnThread } from '../data/messages.js';
 import { loadProfile } from '../data/profile.js';
-import { isUnreadForMember } from '../data/thread-summary.js';
+import { isUnreadForMember, type ThreadSummary } from '../data/thread-summary.js';
 import { h, statusRegion } from '../ui/dom.js';
 import { describeError } from '../ui/errors.js';
+import { stopWith } from '../ui/lifetime.js';
 import { chooseUsernameForm } from './choose-username.js';
+
+/**
+ * "The company replied since you last looked", live: it appears when staff reply and goes when
+ * the member has read it (here or in another tab). The full Firestore SDK it needs is loaded after
+ * the page shows, so the greeting never waits for it; if it cannot load, the page simply has no mark.
+ */
+function watchUnreadMark(card: HTMLElement, heading: HTMLElement, uid: string, signal: AbortSignal): void {
+  const messagesLink = card.querySelector<HTMLAnchorElement>('a[href="/messages"]');
+  const space = document.createTextNode(' ');
+  const badge = h('span', { class: 'badge' }, 'New reply');
+  const notice = h(
+    'p',
+    { class: 'notice' },
+    'The company replied since you last looked. ',
+    h('a', { href: '/messages' }, 'Read the reply'),
+    '.',
+  );
+  const show = (thread: ThreadSummary | null): void => {
+    const unread = !!thread && isUnreadForMember(thread);
+    messagesLink?.closest('li')?.classList.toggle('unread', unread);
+    if (!unread) {
+      space.remove();
+      badge.remove();
+      notice.remove();
+    } else if (!notice.isConnected) {
+      messagesLink?.after(space, badge);
+      heading.after(notice);
+    }
+  };
+  import('../data/messages.js').then(
+    ({ watchOwnThread }) => {
+      if (signal.aborted) return;
+      stopWith(
+        signal,
+        watchOwnThread(uid, show, () => undefined),
+      );
+    },
+    () => undefined,
+  );
+}
 
 /**
  * Home for verified members: the welcome, read from their profile before the page shows, so the
@@ -28,8 +68,6 @@ export async function homePage(ctx: PageContext): Promise<HTMLElement> {
     status,
   );
   heading.id = 'home-heading';
-  // The unread mark is a nicety: if it cannot be read, the page still shows.
-  const thread = loadOwnThread(user.uid).catch(() => null);
   try {
     const profile = await loadProfile(user.uid);
     if (profile) heading.textContent = `Welcome back, ${profile.username}!`;
@@ -42,20 +80,6 @@ export async function homePage(ctx: PageContext): Promise<HTMLElement> {
   } catch (error) {
     status.textContent = describeError(error);
   }
-  const summary = await thread;
-  if (summary && isUnreadForMember(summary)) {
-    const messagesLink = card.querySelector<HTMLAnchorElement>('a[href="/messages"]');
-    messagesLink?.closest('li')?.classList.add('unread');
-    messagesLink?.after(' ', h('span', { class: 'badge' }, 'New reply'));
-    heading.after(
-      h(
-        'p',
-        { class: 'notice' },
-        'The company replied since you last looked. ',
-        h('a', { href: '/messages' }, 'Read the reply'),
-        '.',
-      ),
-    );
-  }
+  watchUnreadMark(card, heading, user.uid, ctx.signal);
   return card;
 }

@@ -1,25 +1,25 @@
-import { listThreads, markThreadRead, memberName, sendAsStaff } from '../data/messages.js';
+import { markThreadRead, sendAsStaff, watchThreads } from '../data/messages.js';
+import { memberName } from '../data/member-name.js';
 import { isUnreadForStaff, type ThreadSummary } from '../data/thread-summary.js';
 import type { PageContext } from '../app/page.js';
 import { canAnswerMessages } from '../data/staff-session.js';
 import { h, statusRegion } from '../ui/dom.js';
 import { describeError } from '../ui/errors.js';
-import { pollWhileShown } from '../ui/poll.js';
+import { stopWith } from '../ui/lifetime.js';
 import { conversationPanel } from './messages-conversation.js';
 
 // Staff side of member messages: the inbox and one conversation at a time. Loaded on demand.
 
-const INBOX_POLL_MS = 10_000;
 const timeFormat = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });
 
 const NEEDS_SECOND_FACTOR =
   'Answering members needs a sign-in with your second factor. Sign out and sign in again with it.';
 
 /**
- * The list of conversations, newest first, refreshed while on screen. `current` marks the open
+ * The list of conversations, newest first, live while the page is shown. `current` marks the open
  * one when the list sits beside it.
  */
-function threadList(current?: string): { list: HTMLElement; status: HTMLElement } {
+function threadList(signal: AbortSignal, current?: string): { list: HTMLElement; status: HTMLElement } {
   const status = statusRegion();
   const list = h('ul', { class: 'inbox', 'aria-label': 'Conversations' });
   const names = new Map<string, string>();
@@ -44,8 +44,10 @@ function threadList(current?: string): { list: HTMLElement; status: HTMLElement 
     return h('li', {}, open);
   };
 
-  const refresh = async (): Promise<void> => {
-    const threads = await listThreads();
+  // Snapshots can come faster than names are read: only the latest one is drawn.
+  let latest = 0;
+  const draw = async (threads: ThreadSummary[]): Promise<void> => {
+    const turn = ++latest;
     await Promise.all(
       threads
         .filter((t) => !names.has(t.uid))
@@ -53,14 +55,24 @@ function threadList(current?: string): { list: HTMLElement; status: HTMLElement 
           names.set(t.uid, await memberName(t.uid));
         }),
     );
+    if (turn !== latest) return;
+    // Redrawn under the reader: focus stays on the conversation it was on.
+    const focused = list.contains(document.activeElement)
+      ? document.activeElement?.getAttribute('href')
+      : null;
     list.replaceChildren(...threads.map((t) => row(t, names.get(t.uid) ?? t.uid)));
+    if (focused) list.querySelector<HTMLElement>(`a[href="${CSS.escape(focused)}"]`)?.focus();
     status.textContent = threads.length === 0 ? 'No conversations yet.' : '';
   };
 
   status.textContent = 'Loading conversations…';
-  pollWhileShown(list, INBOX_POLL_MS, refresh, (error) => {
-    status.textContent = describeError(error);
-  });
+  const stop = watchThreads(
+    (threads) => void draw(threads),
+    (error) => {
+      status.textContent = describeError(error);
+    },
+  );
+  stopWith(signal, stop);
   return { list, status };
 }
 
@@ -97,9 +109,10 @@ export async function staffConversationPage(ctx: PageContext): Promise<HTMLEleme
       otherName: name,
       send: (text, attachments) => sendAsStaff(uid, staff.uid, text, attachments),
       onIncoming: markRead,
+      signal: ctx.signal,
     }),
   );
-  const inbox = threadList(uid);
+  const inbox = threadList(ctx.signal, uid);
   const aside = h(
     'aside',
     { class: 'card inbox-aside', 'aria-labelledby': 'aside-heading' },
@@ -123,7 +136,7 @@ export async function inboxPage(ctx: PageContext): Promise<HTMLElement> {
     view.append(h('p', { role: 'status' }, NEEDS_SECOND_FACTOR));
     return view;
   }
-  const inbox = threadList();
+  const inbox = threadList(ctx.signal);
   view.append(inbox.list, inbox.status);
   return view;
 }

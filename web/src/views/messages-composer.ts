@@ -1,5 +1,6 @@
 import { ACCEPT, checkAttachment, formatSize, MAX_ATTACHMENTS } from '../data/attachments.js';
 import { type AttachmentRef, composeMessage, MAX_TEXT_LENGTH } from '../data/compose.js';
+import type { Sending } from '../data/messages.js';
 import { type AttachmentState, type IntakeRecord, statusText } from '../data/upload-status.js';
 import { startUpload, type Upload, waitForIntake } from '../data/uploads.js';
 import { h, statusRegion } from '../ui/dom.js';
@@ -24,7 +25,8 @@ export interface ComposerOptions {
   folderUid: string;
   /** Field ids must be unique on the page. */
   idPrefix: string;
-  send(text: string, attachments: AttachmentRef[]): Promise<void>;
+  /** Resolves once the message is queued (and shown); `delivered` settles when the server answers. */
+  send(text: string, attachments: AttachmentRef[]): Promise<Sending>;
   /** Turns a send failure into a sentence. */
   describe(error: unknown): string;
 }
@@ -210,11 +212,33 @@ export function messageComposer(options: ComposerOptions): HTMLFormElement {
     options
       .send(composed.text, composed.attachments)
       .then(
-        () => {
+        (sending) => {
+          // The message shows in the conversation already (pending): the form is free for the next.
+          const sentFiles = [...pending];
           text.value = '';
           text.dispatchEvent(new Event('input'));
-          for (const entry of [...pending]) remove(entry);
-          status.textContent = 'Message sent.';
+          for (const entry of sentFiles) remove(entry);
+          status.textContent = navigator.onLine
+            ? 'Sending…'
+            : 'You are offline. Your message is kept and will be sent when you are back online.';
+          sending.delivered.then(
+            () => {
+              status.textContent = 'Message sent.';
+            },
+            (error: unknown) => {
+              // Refused by the server: the words and the files go back into the form, nothing is lost.
+              const typed = text.value.trim();
+              text.value = typed ? `${composed.text}\n\n${typed}` : composed.text;
+              text.dispatchEvent(new Event('input'));
+              for (const entry of sentFiles) {
+                if (!pending.includes(entry)) {
+                  pending.push(entry);
+                  list.append(entry.row);
+                }
+              }
+              status.textContent = `Your message was not sent. ${options.describe(error)}`;
+            },
+          );
         },
         (error: unknown) => {
           status.textContent = options.describe(error);

@@ -1,13 +1,10 @@
 import type { AttachmentRef } from '../data/compose.js';
-import { loadMessages, type Message, type MessageCursor, MessageError } from '../data/messages.js';
+import { type Message, MessageError, type Sending, watchMessages } from '../data/messages.js';
 import { h, statusRegion } from '../ui/dom.js';
 import { describeError } from '../ui/errors.js';
-import { pollWhileShown } from '../ui/poll.js';
+import { stopWith } from '../ui/lifetime.js';
 import { sentAttachment } from './messages-attachment.js';
 import { messageComposer } from './messages-composer.js';
-
-/** How often an open conversation asks for new messages. */
-const POLL_MS = 3_000;
 
 export interface ConversationOptions {
   /** The member whose conversation this is. */
@@ -16,9 +13,11 @@ export interface ConversationOptions {
   reader: { uid: string; role: 'member' | 'staff' };
   /** How the other side's messages are signed. */
   otherName: string;
-  send(text: string, attachments: AttachmentRef[]): Promise<void>;
+  send(text: string, attachments: AttachmentRef[]): Promise<Sending>;
   /** Called when messages from the other side arrive while the conversation is open. */
   onIncoming?: () => void;
+  /** The page's lifetime: the listener stops when it aborts. */
+  signal: AbortSignal;
 }
 
 export function describeSendError(error: unknown): string {
@@ -33,19 +32,20 @@ function signature(message: Message, options: ConversationOptions): string {
   return message.author === 'member' ? options.otherName : 'Staff';
 }
 
+/** The end of the meta line: when it was sent, or that it is still on its way. */
+function sentOrPending(message: Message): HTMLElement {
+  return message.pending
+    ? h('span', { class: 'pending-note' }, 'Sending…')
+    : h('time', { datetime: message.sentAt.toISOString() }, timeFormat.format(message.sentAt));
+}
+
 function messageItem(message: Message, options: ConversationOptions): HTMLElement {
   // Bubbles sit by side: the reader's side (their own and their colleagues' messages) on the right.
   const ours = message.author === options.reader.role;
   return h(
     'li',
     { class: `message ${ours ? 'ours' : 'theirs'}`, 'data-author': message.author },
-    h(
-      'p',
-      { class: 'meta' },
-      h('strong', {}, signature(message, options)),
-      ' · ',
-      h('time', { datetime: message.sentAt.toISOString() }, timeFormat.format(message.sentAt)),
-    ),
+    h('p', { class: 'meta' }, h('strong', {}, signature(message, options)), ' · ', sentOrPending(message)),
     message.text ? h('p', { class: 'text' }, message.text) : null,
     message.attachments.length > 0
       ? h(
@@ -57,18 +57,28 @@ function messageItem(message: Message, options: ConversationOptions): HTMLElemen
   );
 }
 
+/** A message already shown was delivered (or its time corrected by the server's). */
+function updateItem(item: HTMLElement, message: Message): void {
+  const pending = item.dataset.pending === 'true';
+  if (pending === message.pending) return;
+  item.dataset.pending = String(message.pending);
+  item.classList.toggle('pending', message.pending);
+  item.querySelector('.meta')?.lastElementChild?.replaceWith(sentOrPending(message));
+}
+
 /**
- * A conversation: its messages, refreshed every few seconds while it is on screen, and the
- * composer. Used by the member's page and by staff answering.
+ * A conversation: its messages, live while the page is shown (a listener, stopped with the page),
+ * and the composer. Used by the member's page and by staff answering. A message sent here shows
+ * at once, marked "Sending…" until the server has it (offline: until the network returns).
  */
 export function conversationPanel(options: ConversationOptions): HTMLElement {
   const list = h('ol', { class: 'messages', 'aria-label': 'Messages' });
   const empty = h('p', { class: 'hint' }, 'No messages yet.');
   // New arrivals are announced once, rather than making the whole list a live region.
   const announcer = statusRegion();
-  const seen = new Set<string>();
-  let cursor: MessageCursor = null;
-  let loaded = false;
+  const items = new Map<string, HTMLElement>();
+  // Messages read before the server first answered are history, not news.
+  let heardFromServer = false;
 
   const panel = h(
     'div',
@@ -79,34 +89,55 @@ export function conversationPanel(options: ConversationOptions): HTMLElement {
     messageComposer({
       folderUid: options.threadUid,
       idPrefix: `message-${options.reader.role}`,
-      send: async (text, attachments) => {
-        await options.send(text, attachments);
-        await refresh();
-      },
+      send: options.send,
       describe: describeSendError,
     }),
   );
 
-  const refresh = async (): Promise<void> => {
-    const page = await loadMessages(options.threadUid, cursor);
-    cursor = page.cursor;
-    const fresh = page.messages.filter((m) => !seen.has(m.id));
-    for (const message of fresh) {
-      seen.add(message.id);
-      list.append(messageItem(message, options));
+  const show = (messages: Message[]): Message[] => {
+    const fresh: Message[] = [];
+    messages.forEach((message, index) => {
+      let item = items.get(message.id);
+      if (item) updateItem(item, message);
+      else {
+        item = messageItem(message, options);
+        item.dataset.pending = String(message.pending);
+        item.classList.toggle('pending', message.pending);
+        items.set(message.id, item);
+        fresh.push(message);
+      }
+      // Moved only when out of place, so focus inside a message (a Download button) stays.
+      const here = list.children[index];
+      if (here !== item) list.insertBefore(item, here ?? null);
+    });
+    // Gone: a refused message rolled back by the SDK, or one older than the history shown.
+    const kept = new Set(messages.map((m) => m.id));
+    for (const [id, item] of items) {
+      if (!kept.has(id)) {
+        item.remove();
+        items.delete(id);
+      }
     }
-    empty.hidden = seen.size > 0;
-    const incoming = fresh.filter((m) => m.uid !== options.reader.uid);
-    if (loaded && incoming.length > 0) {
-      announcer.textContent = `New message from ${signature(incoming.at(-1)!, options)}.`;
-      options.onIncoming?.();
-    }
-    if (fresh.length > 0) list.lastElementChild?.scrollIntoView({ block: 'nearest' });
-    loaded = true;
+    empty.hidden = messages.length > 0;
+    return fresh;
   };
 
-  pollWhileShown(panel, POLL_MS, refresh, (error) => {
-    announcer.textContent = describeError(error);
-  });
+  const stop = watchMessages(
+    options.threadUid,
+    ({ messages, fromCache }) => {
+      const fresh = show(messages);
+      const incoming = fresh.filter((m) => m.uid !== options.reader.uid);
+      if (heardFromServer && incoming.length > 0) {
+        announcer.textContent = `New message from ${signature(incoming.at(-1)!, options)}.`;
+        options.onIncoming?.();
+      }
+      if (fresh.length > 0) list.lastElementChild?.scrollIntoView({ block: 'nearest' });
+      heardFromServer ||= !fromCache;
+    },
+    (error) => {
+      announcer.textContent = describeError(error);
+    },
+  );
+  stopWith(options.signal, stop);
   return panel;
 }

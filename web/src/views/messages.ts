@@ -1,15 +1,32 @@
-import { markReadByMember, sendAsMember } from '../data/messages.js';
+import { markReadByMember, sendAsMember, watchOwnThread } from '../data/messages.js';
+import { isUnreadForMember } from '../data/thread-summary.js';
 import type { PageContext } from '../app/page.js';
 import { h } from '../ui/dom.js';
+import { stopWith } from '../ui/lifetime.js';
 import { conversationPanel } from './messages-conversation.js';
 
-/** The member's conversation with the company (its own chunk). */
+/** The member's conversation with the company (its own chunk, with the full Firestore SDK). */
 export function messagesPage(ctx: PageContext): HTMLElement {
   const user = ctx.user!;
-  // Seen now, and again whenever a reply arrives while the page is open. A failed mark only
-  // leaves the home page's "New reply" on, so it is not worth an error on this page.
-  const markRead = (): void => void markReadByMember(user.uid).catch(() => undefined);
-  markRead();
+  // Seen as soon as a reply shows here, so the home page's "New reply" clears. The thread is
+  // watched too, which keeps it in the cache: a message sent offline reads its window from there.
+  // A failed mark only leaves "New reply" on, so it is not worth an error on this page.
+  // One mark at a time: until the server stamps it, the local estimate may still read as unread.
+  let marking = false;
+  const stop = watchOwnThread(
+    user.uid,
+    (thread) => {
+      if (!thread || !isUnreadForMember(thread) || marking) return;
+      marking = true;
+      markReadByMember(user.uid)
+        .catch(() => undefined)
+        .finally(() => {
+          marking = false;
+        });
+    },
+    () => undefined,
+  );
+  stopWith(ctx.signal, stop);
   return h(
     'section',
     { class: 'card wide', 'aria-labelledby': 'messages-heading' },
@@ -24,7 +41,7 @@ export function messagesPage(ctx: PageContext): HTMLElement {
       reader: { uid: user.uid, role: 'member' },
       otherName: 'The company',
       send: (text, attachments) => sendAsMember(user.uid, text, attachments),
-      onIncoming: markRead,
+      signal: ctx.signal,
     }),
   );
 }
