@@ -3,6 +3,7 @@
  * copied in shape from the browser SDK's traffic; answers compared with Google's emulator's, see
  * the test names).
  */
+import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FirestoreEmulatorHandle } from '../index.js';
 import { adminClient, mockIdToken, startTestEmulator } from '../test-support/clients.js';
@@ -696,4 +697,40 @@ describe('WebChannel: CORS with credentials on every answer the browser SDK read
     expect([unknown.status, ...corsOf(unknown)]).toEqual([400, origin, 'true']);
     await terminate('Listen', sid);
   });
+});
+
+describe('WebChannel: a client that stops reading', () => {
+  it(
+    'a streaming back channel whose reader stalls stops being written (socket backlog cap) and the session is dropped at the buffer cap, so server memory stays bounded',
+    { timeout: 30_000 },
+    async () => {
+      const server = channelServerOf(h.core);
+      server.closeAll();
+      server.configure({ maxSocketBacklog: 64 * 1024, maxBufferedChars: 1024 * 1024 });
+      try {
+        const target = {
+          query: { parent: `${DB}/documents`, structuredQuery: { from: [{ collectionId: 'flood' }] } },
+          targetId: 16,
+        };
+        const sid = await open('Listen', [{ database: DB, addTarget: target }]);
+        // A raw socket that sends the back-channel request and never reads the answer.
+        const sock = connect(h.port, '127.0.0.1');
+        await new Promise((r) => sock.once('connect', r));
+        const url = new URL(
+          channelUrl('Listen', { RID: 'rpc', SID: sid, AID: '0', CI: '0', TYPE: 'xmlhttp' }),
+        );
+        sock.write(`GET ${url.pathname}${url.search} HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n`);
+        sock.pause();
+        const admin = adminClient(h);
+        const big = 'z'.repeat(100_000);
+        // Far more than loopback's socket buffers and the session cap together.
+        for (let i = 0; i < 200 && server.liveSessions > 0; i++)
+          await admin.doc(`flood/big${i % 20}`).set({ big, i });
+        expect(server.liveSessions).toBe(0);
+        sock.destroy();
+      } finally {
+        server.configure({ maxSocketBacklog: 256 * 1024, maxBufferedChars: 8 * 1024 * 1024 });
+      }
+    },
+  );
 });

@@ -23,13 +23,22 @@ export interface SessionLimits {
    * hold everything it was ever sent.
    */
   retainSentChars: number;
+  /**
+   * Bytes a back channel's socket may hold unsent before we stop writing to it until it drains: a
+   * client that reads slowly keeps its messages in the session buffer, where maxBufferedChars
+   * bounds them, instead of in Node's socket buffer, which nothing bounds.
+   */
+  maxSocketBacklog: number;
 }
 
 export const DEFAULT_LIMITS: SessionLimits = {
   idleMs: 60_000,
   noopMs: 25_000,
   maxBufferedChars: 8 * 1024 * 1024,
-  retainSentChars: 1024 * 1024,
+  // Listen-only streams never acknowledge, so this is held by every listener: 64 KiB x 500
+  // sessions = 32 MiB at most. Losing it costs a client only a reconnect with its resume tokens.
+  retainSentChars: 64 * 1024,
+  maxSocketBacklog: 256 * 1024,
 };
 
 /** The RPC behind a channel (Listen or Write). */
@@ -126,6 +135,9 @@ export class WebChannelSession {
     res.on('close', () => {
       if (this.back === back) this.detachBackChannel(false);
     });
+    res.on('drain', () => {
+      if (this.back === back) this.flush();
+    });
     this.armNoop(back);
     this.flush();
     return true;
@@ -198,6 +210,8 @@ export class WebChannelSession {
   private flush(): void {
     const back = this.back;
     if (!back || this.closed) return;
+    // A slow reader: wait for 'drain' (attachBackChannel) before writing more.
+    if (back.res.writableLength > this.limits.maxSocketBacklog) return;
     const pending = this.buffer.filter((m) => m.id > this.sentUpTo);
     if (pending.length === 0) return;
     this.sentUpTo = pending[pending.length - 1]!.id;
