@@ -322,7 +322,8 @@ export class Database {
       const accessLimit = writes.length > 1 ? 20 : 10;
       // A document written more than once in a commit is judged once, by what the commit does to
       // it: resource is the document before, request.resource after the last write (so delete then
-      // create of an existing document is an update), as Google's emulator judges it.
+      // create of an existing document is an update; the first write's precondition still says
+      // which it asked for), as Google's emulator judges it.
       const writesTo = new Map<string, number>();
       for (const op of writes)
         if (op.kind !== 'verify') writesTo.set(op.path, (writesTo.get(op.path) ?? 0) + 1);
@@ -337,7 +338,7 @@ export class Database {
           writesTo.get(op.path)! > 1
             ? !after
               ? 'delete'
-              : prev
+              : exists === true || (exists !== false && prev)
                 ? 'update'
                 : 'create'
             : op.kind === 'delete'
@@ -348,7 +349,9 @@ export class Database {
         checkDocument(rules, caller, {
           method,
           docPath: op.path,
-          resource: method === 'create' ? null : this.rulesDoc(op.path, prev),
+          // The stored document even for a create whose exists:false precondition will fail
+          // (Google's emulator: rules see it, then the commit answers ALREADY_EXISTS).
+          resource: this.rulesDoc(op.path, prev),
           requestResource: after ? this.rulesDoc(op.path, after) : null,
           documents: access,
           accessLimit,

@@ -79,6 +79,8 @@ export interface Query {
   filter?: Filter;
   /** Normalized: explicit orders, then implicit inequality fields, then `__name__`. */
   orderBy: Order[];
+  /** How many of `orderBy` the query stated (rules see only those as `request.query.orderBy`). */
+  explicitOrders?: number;
   startAt?: Cursor;
   endAt?: Cursor;
   offset: number;
@@ -284,6 +286,7 @@ export function parseQuery(parent: string, raw: unknown, codec: Codec, implicit:
       throw invalid(`order by clause cannot contain duplicate fields ${o.field.text}`);
     seen.add(o.field.text);
   }
+  const explicitOrders = orderBy.length;
   const lastDesc = orderBy.length > 0 ? orderBy[orderBy.length - 1]!.desc : false;
   // The key is never ordered among the inequality fields: it comes last (Google's emulator).
   for (const text of [...ineq.keys()].sort()) {
@@ -319,6 +322,7 @@ export function parseQuery(parent: string, raw: unknown, codec: Codec, implicit:
     allDescendants,
     filter,
     orderBy,
+    explicitOrders,
     startAt,
     endAt,
     offset: parseInt32(raw['offset'], 'offset') ?? 0,

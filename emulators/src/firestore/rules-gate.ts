@@ -155,7 +155,10 @@ export function checkList(
       `PERMISSION_DENIED: No security rules are loaded for this project, so 'list' on ${path} is denied.`,
     );
   }
-  const orderBy = q.orderBy.filter((o) => !o.field.isName).map((o) => o.field.text);
+  // Only the orderBy the query states: the one implied by inequality filters is not given to rules.
+  const orderBy = Object.fromEntries(
+    q.orderBy.slice(0, q.explicitOrders ?? 0).map((o) => [o.field.text, o.desc ? 'DESC' : 'ASC'] as const),
+  );
   for (const constraints of constraintBranches(q.filter)) {
     const req: RulesRequest = {
       method: 'list',

@@ -70,7 +70,8 @@ export interface RulesRequest {
   query?: {
     limit?: number;
     offset?: number;
-    orderBy?: string[];
+    /** The query's explicit orderBy, field path → 'ASC' | 'DESC' (`__name__` included if given). */
+    orderBy?: Record<string, 'ASC' | 'DESC'>;
     constraints: QueryConstraint[];
     /**
      * Collection-group query (optional extension): `path` is then `{parent}/{collectionId}` and the

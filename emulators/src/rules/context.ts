@@ -221,11 +221,13 @@ class RequestSource extends MapSource {
         return RMap.of(new Map());
       case 'query': {
         if (!r.query) return undefined;
-        // Only what the query sets is present, so `request.query.limit <= 10` fails without a limit [RQ].
+        // As Google's emulator gives them (issue 18 harness): limit null when unset (so
+        // `request.query.limit <= 10` fails without a limit [RQ]), offset 0, orderBy a map of the
+        // ordered fields to 'ASC'/'DESC' (empty without an explicit orderBy).
         const q = new Map<string, RVal>();
-        if (r.query.limit !== undefined) q.set('limit', BigInt(r.query.limit));
-        if (r.query.offset !== undefined) q.set('offset', BigInt(r.query.offset));
-        if (r.query.orderBy !== undefined) q.set('orderBy', [...r.query.orderBy]);
+        q.set('limit', r.query.limit !== undefined ? BigInt(r.query.limit) : null);
+        q.set('offset', BigInt(r.query.offset ?? 0));
+        q.set('orderBy', RMap.of(new Map(Object.entries(r.query.orderBy ?? {}))));
         return RMap.of(q);
       }
       case 'writeFields':

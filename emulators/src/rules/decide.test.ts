@@ -308,11 +308,17 @@ describe('list queries: rules are not filters [RQ]', () => {
     expect(rs.evaluate(req('list', `${DB}/content`, free)).allowed).toBe(true);
   });
 
-  it('[RQ] request.query.offset and orderBy are exposed', () => {
+  it("[RQ] request.query: offset (0 when unset), limit (null when unset), orderBy as a map of field to 'ASC'/'DESC' (Google's emulator, issue 18 harness)", () => {
     const r2 = fs(
-      "match /c/{id} { allow list: if request.query.offset == 0 && request.query.orderBy == ['a']; }",
+      "match /c/{id} { allow list: if request.query.offset == 0 && request.query.limit == null && request.query.orderBy == {'a': 'DESC'}; }",
     );
-    expect(r2.evaluate(req('list', `${DB}/c`, q([], { offset: 0, orderBy: ['a'] }))).allowed).toBe(true);
+    expect(r2.evaluate(req('list', `${DB}/c`, q([], { orderBy: { a: 'DESC' } }))).allowed).toBe(true);
+    expect(r2.evaluate(req('list', `${DB}/c`, q([], { orderBy: { a: 'ASC' } }))).allowed).toBe(false);
+    expect(r2.evaluate(req('list', `${DB}/c`, q([], { offset: 1, orderBy: { a: 'DESC' } }))).allowed).toBe(
+      false,
+    );
+    const r3 = fs('match /c/{id} { allow list: if request.query.orderBy.size() == 0; }');
+    expect(r3.evaluate(req('list', `${DB}/c`, q([]))).allowed).toBe(true);
   });
 
   it('[HID paths] the unknown document id is unbound: using the wildcard errors', () => {

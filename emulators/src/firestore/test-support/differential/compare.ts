@@ -371,5 +371,7 @@ export function difference(ours: Outcome, google: Outcome): string | undefined {
  * message is cut to its first three words (names and values come later in messages).
  */
 export function kindOf(d: string): string {
-  return d.replace(/"((?:[^"\\]|\\.)*)"/g, (_, m: string) => `"${m.split(/\s+/).slice(0, 3).join(' ')}…"`);
+  return d
+    .replace(/^(rules|txn) step \d+/, '$1 step')
+    .replace(/"((?:[^"\\]|\\.)*)"/g, (_, m: string) => `"${m.split(/\s+/).slice(0, 3).join(' ')}…"`);
 }

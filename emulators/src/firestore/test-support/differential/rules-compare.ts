@@ -9,9 +9,9 @@
  * differently ("evaluation error at L9:24" or the property that is undefined) and, for a commit,
  * names the statements of every write where ours stops at the first denied one. So the statements
  * (`for '<method>' @ L<line>`) ours names must be among Google's; the reasons are printed only.
- * A denied commit is compared by decision alone: Google's emulator judges a write without a
- * precondition both as a create and as an update and names statements of both (and of other
- * writes), so its message does not say which statement decided.
+ * A denied commit or batchGet is compared by decision alone: Google's emulator judges a write
+ * without a precondition both as a create and as an update, and names statements of other writes
+ * or documents than the first denied one, so its message does not say which statement decided.
  */
 import {
   call,
@@ -180,7 +180,7 @@ export function rulesDifference(ours: Outcome, google: Outcome): string | undefi
   for (let i = 0; i < Math.max(os.length, gs.length); i++) {
     const o = os[i];
     const g = gs[i];
-    const deniedCommit = o?.error?.status === 'PERMISSION_DENIED' && o.op.startsWith('commit');
+    const deniedCommit = o?.error?.status === 'PERMISSION_DENIED' && /^(commit|batchGet) /.test(o.op);
     const sameMessage =
       o?.error?.message === g?.error?.message &&
       (o?.error?.clauses ?? []).every((c) =>
