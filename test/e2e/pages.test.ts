@@ -22,8 +22,10 @@ import { startWebApp } from '../support/web-server.js';
 // look at the layouts. Debian's Chromium.
 
 const VIEWPORTS = [
-  { name: 'phone', width: 390, height: 844 },
-  { name: 'desktop', width: 1280, height: 800 },
+  { name: 'phone', width: 390, height: 844, colorScheme: 'light' },
+  { name: 'desktop', width: 1280, height: 800, colorScheme: 'light' },
+  // The dark palette has its own contrasts to get right.
+  { name: 'phone, dark', width: 390, height: 844, colorScheme: 'dark' },
 ] as const;
 const SHOTS = join(ROOT, 'test-results', 'screenshots');
 
@@ -98,8 +100,10 @@ async function settled(page: Page, heading: string | RegExp): Promise<void> {
 async function checkPage(page: Page, shot: string, heading: string | RegExp): Promise<void> {
   await settled(page, heading);
   const width = page.viewportSize()?.width ?? 0;
-  await page.screenshot({ path: join(SHOTS, `${shot}-${width}.png`), fullPage: true });
-  expect(await seriousFindings(page), `${shot} at ${width}px`).toEqual([]);
+  const dark = await page.evaluate(() => matchMedia('(prefers-color-scheme: dark)').matches);
+  const name = `${shot}-${width}${dark ? '-dark' : ''}`;
+  await page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
+  expect(await seriousFindings(page), name).toEqual([]);
   // Nothing may widen the page sideways.
   expect(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth)).toBe(true);
 }
@@ -111,9 +115,12 @@ async function signIn(page: Page, who: Person): Promise<void> {
   await page.getByRole('button', { name: 'Sign in' }).click();
 }
 
-describe.each(VIEWPORTS)('every page at $name size ($width×$height)', ({ width, height }) => {
+describe.each(VIEWPORTS)('every page at $name size ($width×$height)', ({ width, height, colorScheme }) => {
+  // The first run writes the messages and audit entries that later runs show.
+  const writes = width === VIEWPORTS[0].width && colorScheme === VIEWPORTS[0].colorScheme;
+
   it('signed-out pages and the not-found page', async () => {
-    const page = await browser.newPage({ viewport: { width, height } });
+    const page = await browser.newPage({ viewport: { width, height }, colorScheme });
     for (const [path, shot, heading] of [
       ['/signin', 'signin', 'Sign in to Member Portal'],
       ['/signup', 'signup', 'Create your account'],
@@ -138,7 +145,7 @@ describe.each(VIEWPORTS)('every page at $name size ($width×$height)', ({ width,
   });
 
   it('a member’s pages, and the refusal of a staff page', async () => {
-    const page = await browser.newPage({ viewport: { width, height } });
+    const page = await browser.newPage({ viewport: { width, height }, colorScheme });
     await signIn(page, member);
     await checkPage(page, 'home', `Welcome back, ${member.username}!`);
     for (const [path, shot, heading] of [
@@ -152,7 +159,7 @@ describe.each(VIEWPORTS)('every page at $name size ($width×$height)', ({ width,
     // A conversation with an image: the first run writes, later runs show the staff's reply too.
     await page.goto(`${origin()}/messages`);
     await settled(page, 'Messages with the company');
-    if (width === VIEWPORTS[0].width) {
+    if (writes) {
       await page.getByLabel('Message', { exact: true }).fill('Hello! Here is my badge.');
       await page
         .getByLabel('Attach files')
@@ -168,7 +175,7 @@ describe.each(VIEWPORTS)('every page at $name size ($width×$height)', ({ width,
   });
 
   it('the staff console, inbox and a conversation', async () => {
-    const page = await browser.newPage({ viewport: { width, height } });
+    const page = await browser.newPage({ viewport: { width, height }, colorScheme });
     const sent = (await smsCodesSentTo(staff.phoneNumber)).length;
     await signIn(page, staff);
     await page
@@ -182,14 +189,14 @@ describe.each(VIEWPORTS)('every page at $name size ($width×$height)', ({ width,
       [`/staff/inbox/${member.uid}`, 'staff-conversation', /Conversation with|Staff inbox/],
     ] as const) {
       await page.goto(origin() + path);
-      if (shot === 'staff' && width === VIEWPORTS[0].width) {
+      if (shot === 'staff' && writes) {
         // Entries for the audit log, and premium for the member's later visit.
         await page.getByLabel('Member (username or email)').fill(member.username);
         await page.getByRole('button', { name: 'Grant premium' }).click();
         await page.getByText(/^Premium granted to /).waitFor();
         await page.getByRole('button', { name: 'Refresh audit log' }).click();
       }
-      if (shot === 'staff-conversation' && width === VIEWPORTS[0].width) {
+      if (shot === 'staff-conversation' && writes) {
         await page.getByLabel('Message', { exact: true }).fill('Thank you, it looks great.');
         await page.getByRole('button', { name: 'Send' }).click();
         await page.getByText('Message sent.').waitFor();

@@ -119,7 +119,8 @@ function auditSection(): HTMLElement {
       next = page.next;
       older.hidden = next === null;
       if (shown === 0) return 'No audit entries yet.';
-      return `Showing the latest ${shown} entries${next ? '' : ' (all of them)'}.`;
+      if (!next) return shown === 1 ? 'Showing the only entry.' : `Showing all ${shown} entries.`;
+      return `Showing the latest ${shown} entries.`;
     });
   refresh.addEventListener('click', () => void load(null));
   older.addEventListener('click', () => void load(next));
