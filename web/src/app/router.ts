@@ -5,7 +5,6 @@ import { navBar } from '../ui/nav.js';
 import type { PageContext } from './page.js';
 import { loadPage, type PageName } from './pages.js';
 import { decide, matchRoute, type SessionFacts } from './routes.js';
-import { loadClaimsChangedAt } from '../data/claim-changes.js';
 import { freshenToken } from './token-freshness.js';
 
 /**
@@ -70,7 +69,8 @@ async function freshen(user: User | null): Promise<boolean> {
     return await freshenToken(
       user,
       () => reloadUser(user),
-      () => loadClaimsChangedAt(user.uid),
+      // Loaded on demand: Firestore is not part of what a signed-out visitor downloads.
+      async () => (await import('../data/claim-changes.js')).loadClaimsChangedAt(user.uid),
     );
   } catch {
     // Offline or the account is gone: the page works with what it has, and Auth reports the rest.
