@@ -169,6 +169,7 @@ async function main(): Promise<number> {
         const n = (s: string): number => result.tests.filter((t) => t.state === s).length;
         console.log(
           `  [${mode}] ${file}: ${n('passed')} passed, ${n('failed')} failed, ${n('pending')} skipped` +
+            `${mode === 'persistent' ? `, ${result.multiTabCaches} multi-tab caches` : ''}` +
             `${result.timedOut ? ', TIMED OUT' : ''}${result.loadError ? ', DID NOT LOAD' : ''}, ${Math.round(result.wallMs / 1000)} s`,
         );
       }

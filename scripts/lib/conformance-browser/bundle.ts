@@ -73,6 +73,9 @@ export async function bundleSuite(options: BundleOptions): Promise<void> {
     target: 'es2022',
     // The suite's mocha_extensions reads mocha's globals through Node's `global`.
     define: { global: 'globalThis' },
+    // Full and lite SDKs share chunks, so esbuild renames clashing classes (Bytes -> _Bytes); the
+    // lite suite checks `constructor.name`, which each SDK build keeps on its own.
+    keepNames: true,
     nodePaths: [options.sdkModules],
     // The suite has no tsconfig; the defaults drop its type-only imports (@firebase/firestore-types).
     tsconfigRaw: {},

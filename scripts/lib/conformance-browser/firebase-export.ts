@@ -15,6 +15,7 @@ import {
   persistentLocalCache as sdkPersistentLocalCache,
   persistentMultipleTabManager,
 } from 'firebase/firestore';
+import { pageState } from './page-state.js';
 import type { PageConfig } from './types.js';
 
 export * from 'firebase/firestore';
@@ -34,6 +35,7 @@ export function newTestFirestore(app: FirebaseApp, settings?: FirestoreSettings,
 export function persistentLocalCache(settings?: PersistentCacheSettings): PersistentLocalCache {
   const config = (globalThis as unknown as { __CONFORMANCE__?: PageConfig }).__CONFORMANCE__;
   if (config?.mode === 'persistent' && settings?.tabManager === undefined) {
+    pageState().multiTabCaches += 1;
     return sdkPersistentLocalCache({ ...settings, tabManager: persistentMultipleTabManager() });
   }
   return sdkPersistentLocalCache(settings);

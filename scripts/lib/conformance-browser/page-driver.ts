@@ -87,6 +87,7 @@ export async function runFileInPage(run: PageRun): Promise<FileResult> {
       file: run.file,
       mode: run.config.mode,
       tests: state?.results ?? [],
+      multiTabCaches: state?.multiTabCaches ?? 0,
       timedOut,
       ...(state?.loadError !== undefined ? { loadError: state.loadError } : {}),
       wallMs: Date.now() - started,

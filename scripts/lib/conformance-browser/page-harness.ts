@@ -3,7 +3,8 @@
  * mocha up as the Node runner does (bdd, the per-test timeout, no retries), picks the suites of the
  * cache mode, and records each outcome on `globalThis.__CONFORMANCE_STATE__` for the driver.
  */
-import type { PageConfig, PageState, TestResult } from './types.js';
+import { pageState as state } from './page-state.js';
+import type { PageConfig, TestResult } from './types.js';
 
 /** The parts of mocha's browser global used here. */
 interface Runnable {
@@ -30,7 +31,6 @@ interface BrowserMocha {
 const scope = globalThis as unknown as {
   mocha: BrowserMocha;
   __CONFORMANCE__: PageConfig;
-  __CONFORMANCE_STATE__: PageState;
 };
 
 /** The driver collects results itself; mocha's HTML reporter would only cost time. */
@@ -38,11 +38,6 @@ class SilentReporter {}
 
 /** Every apiDescribe suite is registered once per persistence the page supports. */
 const INDEXEDDB_SUITE = /\(Persistence=indexeddb\)/;
-
-export function state(): PageState {
-  scope.__CONFORMANCE_STATE__ ??= { results: [], done: false };
-  return scope.__CONFORMANCE_STATE__;
-}
 
 export function setUp(): void {
   const config = scope.__CONFORMANCE__;

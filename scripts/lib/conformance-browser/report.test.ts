@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { formatSummary, summarize } from './report.js';
 import type { FileResult } from './types.js';
 
-const base = { mode: 'memory' as const, timedOut: false, wallMs: 10 };
+const base = { mode: 'memory' as const, timedOut: false, wallMs: 10, multiTabCaches: 0 };
 
 describe('browser conformance summary', () => {
   it('counts passed, failed and skipped tests per file and in total', () => {
@@ -36,6 +36,26 @@ describe('browser conformance summary', () => {
     expect([s.passed, s.failed]).toEqual([1, 2]);
     expect(s.rows.map((r) => r.note)).toEqual(['TIMED OUT after 150 s', 'DID NOT LOAD']);
     expect(s.failures.map((f) => f.error)).toEqual(['did not finish within 150 s', 'SyntaxError: x']);
+  });
+
+  it('fails a persistent run in which no cache got the multi-tab manager, and names the count otherwise', () => {
+    const run = (multiTabCaches: number) =>
+      summarize(
+        [
+          {
+            ...base,
+            mode: 'persistent',
+            multiTabCaches,
+            file: 'a.test.ts',
+            tests: [{ title: 't', state: 'passed' }],
+          },
+        ],
+        1000,
+      );
+    expect(run(0).failed).toBe(1);
+    expect(run(0).failures[0]?.error).toBe('no Firestore instance got persistentMultipleTabManager()');
+    expect(run(3).failed).toBe(0);
+    expect(formatSummary('x', run(3))).toContain('persistentMultipleTabManager: 3 Firestore instances');
   });
 
   it('ends the printed summary with the "N passed, N failed" line', () => {

@@ -11,6 +11,7 @@ export interface ModeSummary {
   passed: number;
   failed: number;
   skipped: number;
+  multiTabCaches: number;
   rows: { file: string; passed: number; failed: number; skipped: number; note: string }[];
   failures: Failure[];
 }
@@ -20,7 +21,14 @@ export interface ModeSummary {
  * runner counts a file without a report.
  */
 export function summarize(results: FileResult[], fileTimeoutMs: number): ModeSummary {
-  const summary: ModeSummary = { passed: 0, failed: 0, skipped: 0, rows: [], failures: [] };
+  const summary: ModeSummary = {
+    passed: 0,
+    failed: 0,
+    skipped: 0,
+    multiTabCaches: 0,
+    rows: [],
+    failures: [],
+  };
   for (const r of results) {
     const count = (state: string): number => r.tests.filter((t) => t.state === state).length;
     let failed = count('failed');
@@ -53,6 +61,17 @@ export function summarize(results: FileResult[], fileTimeoutMs: number): ModeSum
     summary.passed += row.passed;
     summary.failed += row.failed;
     summary.skipped += row.skipped;
+    summary.multiTabCaches += r.multiTabCaches;
+  }
+  // Passing IndexedDB suites without a multi-tab cache would mean the mode silently did not apply.
+  const persistent = results.length > 0 && results.every((r) => r.mode === 'persistent');
+  if (persistent && summary.passed > 0 && summary.multiTabCaches === 0) {
+    summary.failed += 1;
+    summary.failures.push({
+      file: '(all files)',
+      title: '(persistent mode)',
+      error: 'no Firestore instance got persistentMultipleTabManager()',
+    });
   }
   return summary;
 }
@@ -71,6 +90,11 @@ export function formatSummary(title: string, s: ModeSummary): string {
     }
   }
   lines.push('', `(skipped = it.skip / skipEmulator / enterprise-only tests: ${s.skipped})`);
+  if (s.multiTabCaches > 0) {
+    lines.push(
+      `(persistentLocalCache with persistentMultipleTabManager: ${s.multiTabCaches} Firestore instances)`,
+    );
+  }
   lines.push(`${title}: ${s.passed} passed, ${s.failed} failed`);
   return lines.join('\n');
 }

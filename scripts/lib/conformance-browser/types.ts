@@ -31,6 +31,8 @@ export interface PageState {
   done: boolean;
   /** Set when the test file could not be loaded or mocha could not start. */
   loadError?: string;
+  /** Persistent caches the shim gave `persistentMultipleTabManager()`: proof the mode took effect. */
+  multiTabCaches: number;
 }
 
 export interface FileResult {
@@ -41,5 +43,6 @@ export interface FileResult {
   /** The file did not finish within the per-file limit; its tests so far are kept. */
   timedOut: boolean;
   loadError?: string;
+  multiTabCaches: number;
   wallMs: number;
 }
