@@ -152,7 +152,7 @@ describe('messages with the company', () => {
     expect(download.suggestedFilename()).toBe('photo.png');
     expect(Buffer.compare(await readFile(await download.path()), photo)).toBe(0);
 
-    // Staff replies with a file; the member's open page shows it on its next poll.
+    // Staff replies with a file; the member's open page shows it live (onSnapshot).
     const answer = Buffer.from('Your order number is 4711.\n');
     await staffPage.getByLabel('Message', { exact: true }).fill('Thanks, we have your files.');
     await staffPage
@@ -273,8 +273,10 @@ describe('messages with the company', () => {
     await page.getByRole('button', { name: 'Send' }).click();
     await expect
       .poll(() => status.textContent(), { timeout: 15_000 })
-      .toMatch(/^You can send up to 10 messages a minute\. Try again in \d+ seconds?\.$/);
-    // The text stays in the box for later, and only ten messages exist.
+      .toMatch(
+        /^Your message was not sent\. You can send up to 10 messages a minute\. Try again in \d+ seconds?\.$/,
+      );
+    // The eleventh was refused by the server: its text is back in the box, and only ten messages exist.
     expect(await page.getByLabel('Message', { exact: true }).inputValue()).toBe('Message 11');
     const stored = await getFirestore(admin.app).collection(`threads/${member.uid}/messages`).get();
     expect(stored.size).toBe(10);
