@@ -1,4 +1,5 @@
 import type { Bucket } from '../admin.js';
+import { storageStatusOf } from './storage-status.js';
 
 /**
  * Where Firebase Storage keeps an object's download tokens: custom metadata, comma-separated. Any
@@ -11,12 +12,6 @@ export function hasDownloadTokens(customMetadata: Record<string, unknown> | null
   return typeof tokens === 'string' && tokens !== '';
 }
 
-/** Google Cloud Storage answers 404 for a missing object and 412 for a failed precondition. */
-function statusOf(error: unknown): number | undefined {
-  const code = (error as { code?: unknown } | null)?.code;
-  return typeof code === 'number' ? code : undefined;
-}
-
 /**
  * Revokes every download token of exactly this generation of an object (setting the key to null
  * deletes it). A missing object or a newer generation is not an error: the newer one has an
@@ -27,7 +22,7 @@ export async function removeDownloadTokens(bucket: Bucket, name: string, generat
   try {
     await file.setMetadata({ metadata: { [TOKENS_KEY]: null } }, { ifGenerationMatch: generation });
   } catch (error) {
-    if (statusOf(error) === 404 || statusOf(error) === 412) return;
+    if (storageStatusOf(error) === 404 || storageStatusOf(error) === 412) return;
     throw error;
   }
 }

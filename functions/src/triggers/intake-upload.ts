@@ -16,6 +16,7 @@ import {
   type UploadRecord,
   type UploadRecords,
 } from './handle-upload.js';
+import { storageStatusOf } from '../files/storage-status.js';
 
 /** Retried events older than this are dropped (and logged) instead of retried for days. */
 const MAX_EVENT_AGE_MS = 60 * 60 * 1000;
@@ -50,12 +51,6 @@ function firestoreRecords(): UploadRecords {
   };
 }
 
-/** Google Cloud Storage answers 404 for a missing object and 412 for a failed generation precondition. */
-function statusOf(error: unknown): number | undefined {
-  const code = (error as { code?: unknown } | null)?.code;
-  return typeof code === 'number' ? code : undefined;
-}
-
 function storageObjects(bucketName: string): UploadObjects {
   const bucket = getStorage(app()).bucket(bucketName);
   return {
@@ -72,7 +67,7 @@ function storageObjects(bucketName: string): UploadObjects {
           if (total >= cap) break;
         }
       } catch (error) {
-        if (statusOf(error) === 404) return undefined;
+        if (storageStatusOf(error) === 404) return undefined;
         throw error;
       }
       return Buffer.concat(chunks).subarray(0, cap);
@@ -81,7 +76,7 @@ function storageObjects(bucketName: string): UploadObjects {
       try {
         await bucket.file(name).delete({ ifGenerationMatch: generation, ignoreNotFound: true });
       } catch (error) {
-        if (statusOf(error) === 412 || statusOf(error) === 404) return;
+        if (storageStatusOf(error) === 412 || storageStatusOf(error) === 404) return;
         throw error;
       }
     },
