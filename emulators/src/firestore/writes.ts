@@ -60,6 +60,8 @@ function validateFieldNames(fields: Fields, depth: number): void {
   if (depth > 20) throw invalid('Document has too many levels of nested maps (max 20).');
   for (const k in fields) {
     if (k === '') throw invalid('Field names must not be empty.');
+    // Production's limit (Firestore quotas: field name at most 1,500 bytes); Google's emulator's words.
+    if (Buffer.byteLength(k, 'utf8') > 1500) throw invalid('The property.name is longer than 1500 bytes.');
     if (depth === 0 && k.length > 4 && k.startsWith('__') && k.endsWith('__')) {
       throw invalid(`field name ${k} is reserved`);
     }

@@ -15,6 +15,7 @@ import {
   type SeedDoc,
   type TxnStep,
 } from './corpus.js';
+import type { BadRequest } from './bad-corpus.js';
 import { grpcCall } from './grpc.js';
 import { rulesDifference, runRulesCase } from './rules-compare.js';
 
@@ -332,6 +333,7 @@ export async function runCase(base: string, c: Case, t: Transport = 'rest'): Pro
   if (req.kind === 'rules') return runRulesCase(t, base, c.docs, req.body);
   await clear(base);
   const seeded = await seed(base, c.docs);
+  if (req.kind === 'bad') return runBad(t, base, req.body);
   if (req.kind === 'readAt') return runReadAt(t, base, seeded, req.body);
   if (req.kind === 'txn') return runTxn(t, base, req.body.steps);
   const method = req.kind === 'commit' ? 'commit' : METHOD[req.kind];
@@ -339,6 +341,25 @@ export async function runCase(base: string, c: Case, t: Transport = 'rest'): Pro
   if (r.status !== 200) return { status: r.status, error: errorOf(r.json) };
   if (req.kind !== 'commit') return { status: 200, result: normRead(req.kind, r.json) };
   return { status: 200, result: normCommit(r.json), after: await snapshot(base) };
+}
+
+/**
+ * A bad request's raw bytes over REST: its status and error; after a commit that went through, the
+ * documents. Over gRPC the typed messages cannot carry most of these mistakes: not sent.
+ */
+async function runBad(t: Transport, base: string, b: BadRequest): Promise<Outcome> {
+  if (t === 'grpc') return { status: 200, result: 'REST only' };
+  const r = await fetch(`${base}/v1/${b.path}`, { method: b.method, headers: OWNER, body: b.body });
+  const text = await r.text();
+  let json: unknown = text;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    /* keep text */
+  }
+  const result = { bad: b.what };
+  if (r.status !== 200) return { status: r.status, error: errorOf(json), result };
+  return { status: 200, result, after: b.path.endsWith(':commit') ? await snapshot(base) : undefined };
 }
 
 /** A one-line description of how two outcomes differ, or undefined when they match. */
@@ -357,6 +378,18 @@ export function difference(ours: Outcome, google: Outcome): string | undefined {
   if (os && gs) {
     const d = stepDifference(os, gs);
     if (d) return d;
+  }
+  const bad = (x: Outcome) => (x.result as { bad?: string } | undefined)?.bad !== undefined;
+  if (
+    bad(ours) &&
+    bad(google) &&
+    ours.status === google.status &&
+    ours.error?.status === google.error?.status
+  ) {
+    // Same status and code, other words: told apart from a different decision (parity-exceptions).
+    if (ours.error?.message !== google.error?.message) {
+      return `bad request message: google ${google.status} ${google.error?.status} ${JSON.stringify(google.error?.message ?? '')} | ours ${JSON.stringify(ours.error?.message ?? '')}`;
+    }
   }
   if (ours.error || google.error) {
     return `error: google ${google.status} ${google.error?.status ?? 'OK'} ${JSON.stringify(google.error?.message ?? '')} | ours ${ours.status} ${ours.error?.status ?? 'OK'} ${JSON.stringify(ours.error?.message ?? '')}`;

@@ -4,6 +4,8 @@
  * comes from one seeded PRNG, so a case replays from (seed, index).
  */
 import { prng } from '../../../test-support/prng.js';
+import { type BadRequest, genBad } from './bad-corpus.js';
+import { ROOT } from './names.js';
 import { genRulesCase, type RulesCase, rulesDocs } from './rules-corpus.js';
 
 export type Json = Record<string, unknown>;
@@ -52,7 +54,8 @@ export type Request =
   | { kind: 'commit'; body: { writes: Json[] } }
   | { kind: 'readAt'; body: ReadAt }
   | { kind: 'txn'; body: { steps: TxnStep[] } }
-  | { kind: 'rules'; body: RulesCase };
+  | { kind: 'rules'; body: RulesCase }
+  | { kind: 'bad'; body: BadRequest };
 
 export interface Case {
   id: string;
@@ -60,8 +63,7 @@ export interface Case {
   request: Request;
 }
 
-export const PROJECT = 'demo-differential';
-export const ROOT = `projects/${PROJECT}/databases/(default)/documents`;
+export { PROJECT, ROOT } from './names.js';
 
 /** Ids include numeric ids (`__id<n>__`), digits, upper and lower case, so name order matters. */
 const IDS = ['a', 'b', 'B', 'c1', '7', '12', '__id3__', '__id-1__', '__id12__', 'zz', 'é'];
@@ -437,6 +439,8 @@ export function makeCase(seed: number, index: number): Case {
   if (index % 8 === 5)
     return { id: `${seed}:${index}`, docs: rulesDocs(g), request: { kind: 'rules', body: genRulesCase(g) } };
   const docs = g.docs();
+  // Every eighth (1 mod 8) is a bad request, sent as raw bytes over REST.
+  if (index % 8 === 1) return { id: `${seed}:${index}`, docs, request: { kind: 'bad', body: genBad(g) } };
   const request = index % 8 === 7 ? g.readAt() : index % 8 === 3 ? g.txn() : g.request();
   return { id: `${seed}:${index}`, docs, request };
 }

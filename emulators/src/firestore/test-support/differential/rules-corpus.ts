@@ -7,7 +7,7 @@
  * can be shrunk to fewer blocks, statements and requests.
  */
 import type { Gen, Json, SeedDoc } from './corpus.js';
-import { ROOT } from './corpus.js';
+import { ROOT } from './names.js';
 
 export interface Allow {
   methods: string[];

@@ -97,8 +97,9 @@ export function variants(c: Case): Case[] {
     }
   } else if (r.kind === 'rules') {
     for (const body of rulesVariants(r.body)) out.push({ ...c, request: { kind: 'rules', body } });
-  } else if (r.kind === 'txn') {
-    // Steps depend on each other (begin, pending reads): only the documents are shrunk.
+  } else if (r.kind === 'txn' || r.kind === 'bad') {
+    // Steps depend on each other (begin, pending reads), a bad request is one mistake: only the
+    // documents are shrunk.
   } else {
     const writes = r.body.writes;
     const commit = (w: Json[]) => ({ ...c, request: { kind: 'commit' as const, body: { writes: w } } });
