@@ -4,10 +4,10 @@
  *
  *   npm run conformance:browser -- [--target ours|google] [--mode memory|persistent|both]
  *     [--emulator-port N] [--only substring] [--suite dir] [--workdir dir]
- *     [--test-timeout ms] [--file-timeout s] [--out dir]
+ *     [--test-timeout ms] [--file-timeout s] [--jobs n] [--out dir]
  *
- * Each test file runs in its own browser context, one after another; results are printed per
- * file and per mode and written as JSON under --out.
+ * Each test file runs in its own browser context (--jobs at a time, default one after another);
+ * results are printed per file and per mode and written as JSON under --out.
  */
 import { spawnSync } from 'node:child_process';
 import {
@@ -25,13 +25,18 @@ import { parseArgs } from 'node:util';
 import { launchChromium } from '../test/support/browser.js';
 import { bundleSuite, entryName } from './lib/conformance-browser/bundle.js';
 import { type RunningEmulator, startGoogle, startOurEmulator } from './lib/conformance-browser/emulators.js';
-import { runFileInPage } from './lib/conformance-browser/page-driver.js';
+import { BLANK_HTML, BLANK_PATH, PageSlot, runFileInPage } from './lib/conformance-browser/page-driver.js';
 import { formatSummary, summarize } from './lib/conformance-browser/report.js';
 import { startStaticServer } from './lib/conformance-browser/server.js';
 import type { CacheMode, FileResult } from './lib/conformance-browser/types.js';
 import { ROOT } from './lib/project.js';
 
 const PROJECT = 'demo-fidelity';
+/**
+ * Run once before the counted runs, its results dropped: a freshly started Google emulator (JVM)
+ * needs several seconds for its first WebChannel test, past the 10 s limit on a busy machine.
+ */
+const WARM_UP_FILE = 'test/integration/api/smoke.test.ts';
 
 const { values: args } = parseArgs({
   options: {
@@ -44,6 +49,7 @@ const { values: args } = parseArgs({
     'test-timeout': { type: 'string', default: '10000' },
     'file-timeout': { type: 'string', default: '150' },
     out: { type: 'string' },
+    jobs: { type: 'string', default: '1' },
   },
 });
 
@@ -63,6 +69,8 @@ const modes: CacheMode[] =
 const testTimeoutMs = Number(args['test-timeout']);
 const fileTimeoutMs = Number(args['file-timeout']) * 1000;
 if (!(testTimeoutMs > 0) || !(fileTimeoutMs > 0)) fail('timeouts must be positive numbers');
+const jobs = Number(args.jobs);
+if (!Number.isInteger(jobs) || jobs < 1) fail('--jobs must be a positive integer');
 
 const sharedDir = resolve(ROOT, '..', 'shared', 'conformance', 'firestore-sdk');
 const suiteDir = resolve(args.suite ?? process.env.CONFORMANCE_SUITE ?? join(sharedDir, 'suite'));
@@ -99,6 +107,24 @@ function testFiles(): string[] {
   return args.only ? all.filter((f) => f.includes(args.only!)) : all;
 }
 
+/** Runs `work` on every item, at most `limit` at a time (worker ids 0..limit-1); results in order. */
+async function inParallel<T, R>(
+  items: T[],
+  limit: number,
+  work: (item: T, worker: number) => Promise<R>,
+): Promise<R[]> {
+  const out: R[] = new Array<R>(items.length);
+  let next = 0;
+  const worker = async (id: number): Promise<void> => {
+    while (next < items.length) {
+      const i = next++;
+      out[i] = await work(items[i]!, id);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, (_, id) => worker(id)));
+  return out;
+}
+
 async function startEmulator(): Promise<RunningEmulator> {
   if (args['emulator-port']) {
     const port = Number(args['emulator-port']);
@@ -125,7 +151,7 @@ async function main(): Promise<number> {
   try {
     await bundleSuite({
       suiteDir,
-      files,
+      files: [...new Set([...files, WARM_UP_FILE])],
       sdkModules: join(ROOT, 'node_modules'),
       toolModules,
       outDir: bundleDir,
@@ -139,18 +165,34 @@ async function main(): Promise<number> {
     const emulator = await startEmulator();
     cleanups.push(() => emulator.stop());
     console.log(`emulator: ${emulator.describe} on 127.0.0.1:${emulator.port}; pages from ${server.origin}`);
+    server.setPage(BLANK_PATH, BLANK_HTML);
     const browser = await launchChromium();
     cleanups.push(() => browser.close());
+
+    const env = { FIRESTORE_EMULATOR_PORT: String(emulator.port), FIRESTORE_EMULATOR_PROJECT_ID: PROJECT };
+    const warmSlot = new PageSlot(browser, server.origin);
+    const warm = await runFileInPage({
+      slot: warmSlot,
+      origin: server.origin,
+      setPage: server.setPage,
+      file: WARM_UP_FILE,
+      fileTimeoutMs,
+      log: () => undefined,
+      config: { entry: entryName(WARM_UP_FILE), mode: 'memory', testTimeoutMs: 60_000, env },
+    });
+    await warmSlot.reset();
+    console.log(`warm-up (${WARM_UP_FILE}, not counted): ${Math.round(warm.wallMs / 1000)} s`);
 
     const totals: string[] = [];
     let failed = 0;
     for (const mode of modes) {
-      const results: FileResult[] = [];
       const tMode = Date.now();
-      for (const file of files) {
+      // One page per parallel job; a job's files follow one another in it.
+      const slots = Array.from({ length: jobs }, () => new PageSlot(browser, server.origin));
+      const runOne = async (file: string, job: number): Promise<FileResult> => {
         const logLines: string[] = [];
         const result = await runFileInPage({
-          browser,
+          slot: slots[job]!,
           origin: server.origin,
           setPage: server.setPage,
           file,
@@ -160,10 +202,9 @@ async function main(): Promise<number> {
             entry: entryName(file),
             mode,
             testTimeoutMs,
-            env: { FIRESTORE_EMULATOR_PORT: String(emulator.port), FIRESTORE_EMULATOR_PROJECT_ID: PROJECT },
+            env,
           },
         });
-        results.push(result);
         const logName = `${mode}__${file.replace(/\//g, '__')}.log`;
         writeFileSync(join(outDir, 'logs', logName), logLines.join('\n') + '\n');
         const n = (s: string): number => result.tests.filter((t) => t.state === s).length;
@@ -172,7 +213,10 @@ async function main(): Promise<number> {
             `${mode === 'persistent' ? `, ${result.multiTabCaches} multi-tab caches` : ''}` +
             `${result.timedOut ? ', TIMED OUT' : ''}${result.loadError ? ', DID NOT LOAD' : ''}, ${Math.round(result.wallMs / 1000)} s`,
         );
-      }
+        return result;
+      };
+      const results = await inParallel(files, jobs, runOne);
+      for (const slot of slots) await slot.reset();
       const summary = summarize(results, fileTimeoutMs);
       const seconds = Math.round((Date.now() - tMode) / 1000);
       writeFileSync(

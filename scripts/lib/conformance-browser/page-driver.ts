@@ -1,5 +1,5 @@
-/** Runs one bundled test file in a fresh Chromium context and reads mocha's outcomes from the page. */
-import type { Browser } from 'playwright-core';
+/** Runs bundled test files in Chromium pages and reads mocha's outcomes from them. */
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { HARNESS_ENTRY, SETUP_ENTRY } from './bundle.js';
 import type { FileResult, PageConfig, PageState } from './types.js';
 
@@ -39,8 +39,77 @@ try {
 `;
 }
 
+/** An empty page of the runner's origin: loading it closes the previous file's connections. */
+export const BLANK_PATH = '/blank.html';
+export const BLANK_HTML =
+  '<!doctype html><meta charset="utf-8"><link rel="icon" href="data:,"><title>blank</title>';
+
+type Log = (line: string) => void;
+
+/**
+ * One browser context and page, reused from file to file: Chromium takes 0.5-2 s on this machine
+ * to start a page's renderer. Between files the page goes blank and the origin's IndexedDB and
+ * storage are deleted, so each file starts as in a fresh profile; when that cannot be done (a
+ * database still open) or a file timed out or crashed, the next file gets a new context.
+ */
+export class PageSlot {
+  private current: { context: BrowserContext; page: Page; used: boolean } | undefined;
+  private log: Log = () => undefined;
+
+  constructor(
+    private readonly browser: Browser,
+    private readonly origin: string,
+  ) {}
+
+  /** A page with nothing left from earlier files, logging to `log`. */
+  async cleanPage(log: Log): Promise<Page> {
+    this.log = log;
+    if (this.current?.used) {
+      const cleared = await this.clear(this.current.page).catch(() => false);
+      if (!cleared) await this.reset();
+    }
+    if (!this.current) {
+      const context = await this.browser.newContext();
+      const page = await context.newPage();
+      page.on('console', (m) => this.log(`[console.${m.type()}] ${m.text()}`));
+      page.on('pageerror', (e) => this.log(`[pageerror] ${e.stack ?? e.message}`));
+      page.on('crash', () => this.log('[crash] the page crashed'));
+      this.current = { context, page, used: false };
+    }
+    this.current.used = true;
+    return this.current.page;
+  }
+
+  private async clear(page: Page): Promise<boolean> {
+    await page.goto(this.origin + BLANK_PATH);
+    return page.evaluate(async () => {
+      localStorage.clear();
+      sessionStorage.clear();
+      const names = (await indexedDB.databases()).map((d) => d.name).filter((n) => n !== undefined);
+      const deleted = await Promise.all(
+        names.map(
+          (name) =>
+            new Promise<boolean>((resolve) => {
+              const request = indexedDB.deleteDatabase(name);
+              request.onsuccess = () => resolve(true);
+              request.onerror = () => resolve(false);
+              request.onblocked = () => resolve(false);
+            }),
+        ),
+      );
+      return deleted.every(Boolean);
+    });
+  }
+
+  async reset(): Promise<void> {
+    const context = this.current?.context;
+    this.current = undefined;
+    await context?.close().catch(() => undefined);
+  }
+}
+
 export interface PageRun {
-  browser: Browser;
+  slot: PageSlot;
   origin: string;
   setPage(path: string, html: string): void;
   file: string;
@@ -52,47 +121,45 @@ export interface PageRun {
 
 export async function runFileInPage(run: PageRun): Promise<FileResult> {
   const started = Date.now();
-  // A fresh context per file: its own IndexedDB and storage, as each Node run is its own process.
-  const context = await run.browser.newContext();
+  let crashed = false;
+  const log: Log = (line) => {
+    if (line.startsWith('[crash]')) crashed = true;
+    run.log(line);
+  };
+  const page = await run.slot.cleanPage(log);
+  const path = `/run/${run.config.mode}/${run.config.entry}.html`;
+  run.setPage(path, pageHtml(run.config));
+  // Not waiting for `load`: the page's module runs the whole file.
+  await page.goto(run.origin + path, { waitUntil: 'commit' });
+  let timedOut = false;
   try {
-    const page = await context.newPage();
-    page.on('console', (m) => run.log(`[console.${m.type()}] ${m.text()}`));
-    page.on('pageerror', (e) => run.log(`[pageerror] ${e.stack ?? e.message}`));
-    page.on('crash', () => run.log('[crash] the page crashed'));
-    const path = `/run/${run.config.mode}/${run.config.entry}.html`;
-    run.setPage(path, pageHtml(run.config));
-    await page.goto(run.origin + path);
-    let timedOut = false;
-    try {
-      await page.waitForFunction(
-        () =>
-          (globalThis as unknown as { __CONFORMANCE_STATE__?: PageState }).__CONFORMANCE_STATE__?.done ===
-          true,
-        undefined,
-        { timeout: run.fileTimeoutMs, polling: 250 },
-      );
-    } catch (e) {
-      timedOut = true;
-      run.log(`[driver] ${e instanceof Error ? e.message : String(e)}`);
-    }
-    const state = await page
-      .evaluate(
-        () => (globalThis as unknown as { __CONFORMANCE_STATE__?: PageState }).__CONFORMANCE_STATE__ ?? null,
-      )
-      .catch((e: unknown) => {
-        run.log(`[driver] reading results failed: ${String(e)}`);
-        return null;
-      });
-    return {
-      file: run.file,
-      mode: run.config.mode,
-      tests: state?.results ?? [],
-      multiTabCaches: state?.multiTabCaches ?? 0,
-      timedOut,
-      ...(state?.loadError !== undefined ? { loadError: state.loadError } : {}),
-      wallMs: Date.now() - started,
-    };
-  } finally {
-    await context.close().catch(() => undefined);
+    await page.waitForFunction(
+      () =>
+        (globalThis as unknown as { __CONFORMANCE_STATE__?: PageState }).__CONFORMANCE_STATE__?.done === true,
+      undefined,
+      { timeout: run.fileTimeoutMs, polling: 100 },
+    );
+  } catch (e) {
+    timedOut = true;
+    log(`[driver] ${e instanceof Error ? e.message : String(e)}`);
   }
+  const state = await page
+    .evaluate(
+      () => (globalThis as unknown as { __CONFORMANCE_STATE__?: PageState }).__CONFORMANCE_STATE__ ?? null,
+    )
+    .catch((e: unknown) => {
+      log(`[driver] reading results failed: ${String(e)}`);
+      return null;
+    });
+  log(`[driver] test file loaded at ${state?.loadedAtMs} ms, mocha ended at ${state?.endedAtMs} ms`);
+  if (timedOut || crashed) await run.slot.reset();
+  return {
+    file: run.file,
+    mode: run.config.mode,
+    tests: state?.results ?? [],
+    multiTabCaches: state?.multiTabCaches ?? 0,
+    timedOut,
+    ...(state?.loadError !== undefined ? { loadError: state.loadError } : {}),
+    wallMs: Date.now() - started,
+  };
 }

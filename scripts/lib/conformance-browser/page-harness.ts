@@ -62,7 +62,9 @@ function describeError(err: unknown): Pick<TestResult, 'error' | 'stack'> {
 }
 
 export function run(): void {
-  const results = state().results;
+  const s = state();
+  const results = s.results;
+  s.loadedAtMs = Math.round(performance.now());
   scope.mocha
     .run()
     .on('pass', (t) => results.push({ title: t.fullTitle(), state: 'passed', durationMs: t.duration }))
@@ -71,7 +73,8 @@ export function run(): void {
       results.push({ title: t.fullTitle(), state: 'failed', durationMs: t.duration, ...describeError(err) }),
     )
     .on('end', () => {
-      state().done = true;
+      s.endedAtMs = Math.round(performance.now());
+      s.done = true;
     });
 }
 

@@ -33,6 +33,9 @@ export interface PageState {
   loadError?: string;
   /** Persistent caches the shim gave `persistentMultipleTabManager()`: proof the mode took effect. */
   multiTabCaches: number;
+  /** performance.now() when the test file had loaded and when mocha ended. */
+  loadedAtMs?: number;
+  endedAtMs?: number;
 }
 
 export interface FileResult {
