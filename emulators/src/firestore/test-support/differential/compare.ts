@@ -17,6 +17,7 @@ import {
 } from './corpus.js';
 import type { BadRequest } from './bad-corpus.js';
 import { grpcCall } from './grpc.js';
+import { runListen } from './listen.js';
 import { rulesDifference, runRulesCase } from './rules-compare.js';
 
 const OWNER = { authorization: 'Bearer owner', 'content-type': 'application/json' };
@@ -331,6 +332,7 @@ async function runTxn(t: Transport, base: string, steps: TxnStep[]): Promise<Out
 export async function runCase(base: string, c: Case, t: Transport = 'rest'): Promise<Outcome> {
   const req = c.request;
   if (req.kind === 'rules') return runRulesCase(t, base, c.docs, req.body);
+  if (req.kind === 'listen') return runListen(t, base, c.docs, req.body);
   await clear(base);
   const seeded = await seed(base, c.docs);
   if (req.kind === 'bad') return runBad(t, base, req.body);

@@ -5,6 +5,7 @@
  */
 import { prng } from '../../../test-support/prng.js';
 import { type BadRequest, genBad } from './bad-corpus.js';
+import { genListen, type ListenCase } from './listen.js';
 import { ROOT } from './names.js';
 import { genRulesCase, type RulesCase, rulesDocs } from './rules-corpus.js';
 
@@ -55,7 +56,8 @@ export type Request =
   | { kind: 'readAt'; body: ReadAt }
   | { kind: 'txn'; body: { steps: TxnStep[] } }
   | { kind: 'rules'; body: RulesCase }
-  | { kind: 'bad'; body: BadRequest };
+  | { kind: 'bad'; body: BadRequest }
+  | { kind: 'listen'; body: ListenCase };
 
 export interface Case {
   id: string;
@@ -439,6 +441,10 @@ export function makeCase(seed: number, index: number): Case {
   if (index % 8 === 5)
     return { id: `${seed}:${index}`, docs: rulesDocs(g), request: { kind: 'rules', body: genRulesCase(g) } };
   const docs = g.docs();
+  // Every 32nd (0 mod 32) listens (WebChannel for REST, Listen for gRPC) while commits run.
+  if (index % 32 === 0) {
+    return { id: `${seed}:${index}`, docs, request: { kind: 'listen', body: genListen(g, IDS.slice(0, 5)) } };
+  }
   // Every eighth (1 mod 8) is a bad request, sent as raw bytes over REST.
   if (index % 8 === 1) return { id: `${seed}:${index}`, docs, request: { kind: 'bad', body: genBad(g) } };
   const request = index % 8 === 7 ? g.readAt() : index % 8 === 3 ? g.txn() : g.request();

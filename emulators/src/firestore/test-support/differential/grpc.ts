@@ -95,7 +95,7 @@ function cursor(c: unknown): unknown {
   return isRecord(c) ? { ...c, values: ((c['values'] as unknown[]) ?? []).map(value) } : c;
 }
 
-function query(q: Json): Json {
+export function query(q: Json): Json {
   const out: Json = { ...q };
   if (isRecord(q['where'])) out['where'] = filter(q['where']);
   if (q['startAt']) out['startAt'] = cursor(q['startAt']);
@@ -180,7 +180,7 @@ function toProto(method: string, resource: string, body: Json): Json {
 
 const restTime = (t: unknown) => (isRecord(t) ? protoCodec.timestamp(t) : undefined);
 
-function restDoc(d: Json): Json {
+export function restDoc(d: Json): Json {
   return {
     name: d['name'],
     fields: protoCodec.fields(d['fields']),
@@ -285,4 +285,56 @@ export async function grpcCall(
       resolve(e ? asRestError(e) : { status: 200, json: convert(x ?? {}) }),
     );
   });
+}
+
+/** An open Listen stream: messages as they arrive (documents in REST shape), and its end. */
+export interface ListenStream {
+  messages: Json[];
+  /** Resolves at the next message (or after `ms`). */
+  next(ms: number): Promise<void>;
+  close(): void;
+}
+
+/** Opens google.firestore.v1.Firestore/Listen as the owner and sends `request` (a ListenRequest). */
+export function grpcListen(base: string, request: Json): ListenStream {
+  const m = load().get('Listen')!;
+  const serialize = (o: Json) => Buffer.from(m.request.encode(m.request.fromObject(o)).finish());
+  const deserialize = (b: Buffer) => m.response.toObject(m.response.decode(b), LOADER_OPTIONS);
+  const md = new Metadata();
+  md.set('authorization', 'Bearer owner');
+  // As the SDKs send it: Google's emulator needs the database in the metadata of a stream.
+  md.set('google-cloud-resource-prefix', String(request['database']));
+  md.set('x-goog-request-params', `database=${encodeURIComponent(String(request['database']))}`);
+  const call = clientFor(base).makeBidiStreamRequest(
+    '/google.firestore.v1.Firestore/Listen',
+    serialize,
+    deserialize,
+    md,
+  );
+  const messages: Json[] = [];
+  let wake: () => void = () => {};
+  call.on('data', (x: Json) => {
+    const dc = x['documentChange'];
+    if (isRecord(dc) && isRecord(dc['document'])) {
+      messages.push({ ...x, documentChange: { ...dc, document: restDoc(dc['document']) } });
+    } else messages.push(x);
+    wake();
+  });
+  call.on('error', (e: ServiceError) => {
+    messages.push({ streamError: { code: e.code, message: e.details } });
+    wake();
+  });
+  call.write(request);
+  return {
+    messages,
+    next: (ms) =>
+      new Promise<void>((resolve) => {
+        const t = setTimeout(resolve, ms);
+        wake = () => {
+          clearTimeout(t);
+          resolve();
+        };
+      }),
+    close: () => call.cancel(),
+  };
 }

@@ -97,6 +97,20 @@ export function variants(c: Case): Case[] {
     }
   } else if (r.kind === 'rules') {
     for (const body of rulesVariants(r.body)) out.push({ ...c, request: { kind: 'rules', body } });
+  } else if (r.kind === 'listen') {
+    const b = r.body;
+    for (let i = 0; i < b.commits.length; i++) {
+      if (b.commits.length > 1) {
+        out.push({
+          ...c,
+          request: { kind: 'listen', body: { ...b, commits: b.commits.filter((_, j) => j !== i) } },
+        });
+      }
+    }
+    if ('query' in b.target) {
+      for (const v of queryVariants(b.target.query))
+        out.push({ ...c, request: { kind: 'listen', body: { ...b, target: { query: v } } } });
+    }
   } else if (r.kind === 'txn' || r.kind === 'bad') {
     // Steps depend on each other (begin, pending reads), a bad request is one mistake: only the
     // documents are shrunk.
