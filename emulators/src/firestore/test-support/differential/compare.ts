@@ -209,10 +209,19 @@ async function runReadAt(
   let res: { status: number; json: unknown };
   if (r.via === 'list') {
     // Google's emulator reads a GET's Timestamp as seconds and nanos (RFC 3339 is refused there).
+    // Over gRPC: ListDocuments with the same parameters.
     const ms = Date.parse(readTime);
     const nanos = Number((/\.(\d+)Z$/.exec(readTime)?.[1] ?? '').padEnd(9, '0'));
     const q = `readTime.seconds=${Math.floor(ms / 1000)}&readTime.nanos=${nanos}&showMissing=true`;
-    res = await call(base, `${ROOT}/c?${q}`, undefined, 'GET');
+    res =
+      t === 'grpc'
+        ? await grpcCall(base, ROOT, 'listDocuments', {
+            parent: ROOT,
+            collectionId: 'c',
+            readTime,
+            showMissing: true,
+          })
+        : await call(base, `${ROOT}/c?${q}`, undefined, 'GET');
     if (res.status !== 200) return { status: res.status, error: errorOf(res.json), result: results };
     const docs = ((res.json as { documents?: Json[] }).documents ?? []).map((d) => ({ document: d }));
     return { status: 200, result: results, after: normDocs(docs) };

@@ -165,6 +165,8 @@ function toProto(method: string, resource: string, body: Json): Json {
     }
     case 'GetDocument':
       return { name: body['name'], mask: body['mask'] };
+    case 'ListDocuments':
+      return { ...body, readTime: time(body['readTime']) };
     case 'Commit':
       return {
         database: resource,
@@ -193,6 +195,8 @@ function toRest(method: string, m: Json): Json {
   switch (method) {
     case 'GetDocument':
       return restDoc(m);
+    case 'ListDocuments':
+      return { documents: ((m['documents'] as Json[]) ?? []).map(restDoc) };
     case 'BatchGetDocuments':
       return isRecord(m['found']) ? { found: restDoc(m['found']) } : { missing: m['missing'] };
     case 'RunQuery':
@@ -216,6 +220,7 @@ function toRest(method: string, m: Json): Json {
 
 const VERB: Record<string, string> = {
   get: 'GetDocument',
+  listDocuments: 'ListDocuments',
   batchGet: 'BatchGetDocuments',
   runQuery: 'RunQuery',
   runAggregationQuery: 'RunAggregationQuery',
