@@ -11,6 +11,7 @@ import {
   type Firestore,
   getDoc,
   getDocs,
+  increment,
   orderBy,
   query,
   serverTimestamp,
@@ -372,6 +373,37 @@ describe('the rate limit of 10 messages a minute', () => {
     );
     const messages = await getDocs(collection(firestore, `threads/${OWNER}/messages`));
     expect(messages.size).toBe(11); // the seeded one and ten
+  });
+
+  it('counts the web client\'s queued shape too: increment(1) without touching windowStart (Firestore docs: "Increment a numeric value")', async () => {
+    await seed({ windowStart: Timestamp.now(), windowCount: 1 });
+    const firestore = db('owner');
+    // What web/src/data/messages.ts queues within the minute, so offline messages count right.
+    const queued = (): Promise<void> => {
+      const id = nextId();
+      const batch = writeBatch(firestore);
+      batch.set(doc(firestore, `threads/${OWNER}/messages/${id}`), {
+        author: 'member',
+        uid: OWNER,
+        text: 'Sent from the train',
+        attachments: [],
+        createdAt: serverTimestamp(),
+      });
+      batch.update(doc(firestore, `threads/${OWNER}`), {
+        lastMessageAt: serverTimestamp(),
+        lastAuthor: 'member',
+        lastMessageId: id,
+        windowCount: increment(1),
+      });
+      return batch.commit();
+    };
+    for (let i = 2; i <= 10; i += 1) await assertSucceeds(queued());
+    expect((await getDoc(doc(firestore, `threads/${OWNER}`))).get('windowCount')).toBe(10);
+    await assertFails(queued());
+
+    // Once the minute is over, continuing the old window is refused: a new one must start.
+    await seed({ windowStart: Timestamp.fromMillis(Date.now() - 61_000), windowCount: 3 });
+    await assertFails(queued());
   });
 
   it('opens a new window once the minute is over, with a count of exactly 1', async () => {
