@@ -4,7 +4,7 @@
  *
  *   npm run conformance:browser -- [--target ours|google] [--mode memory|persistent|both]
  *     [--emulator-port N] [--only substring] [--suite dir] [--workdir dir]
- *     [--test-timeout ms] [--file-timeout s] [--jobs n] [--out dir]
+ *     [--long-polling] [--test-timeout ms] [--file-timeout s] [--jobs n] [--out dir]
  *
  * Each test file runs in its own browser context (--jobs at a time, default one after another);
  * results are printed per file and per mode and written as JSON under --out.
@@ -50,6 +50,7 @@ const { values: args } = parseArgs({
     'file-timeout': { type: 'string', default: '150' },
     out: { type: 'string' },
     jobs: { type: 'string', default: '1' },
+    'long-polling': { type: 'boolean', default: false },
   },
 });
 
@@ -69,6 +70,7 @@ const modes: CacheMode[] =
 const testTimeoutMs = Number(args['test-timeout']);
 const fileTimeoutMs = Number(args['file-timeout']) * 1000;
 if (!(testTimeoutMs > 0) || !(fileTimeoutMs > 0)) fail('timeouts must be positive numbers');
+const forceLongPolling = args['long-polling'] === true;
 const jobs = Number(args.jobs);
 if (!Number.isInteger(jobs) || jobs < 1) fail('--jobs must be a positive integer');
 
@@ -178,7 +180,13 @@ async function main(): Promise<number> {
       file: WARM_UP_FILE,
       fileTimeoutMs,
       log: () => undefined,
-      config: { entry: entryName(WARM_UP_FILE), mode: 'memory', testTimeoutMs: 60_000, env },
+      config: {
+        entry: entryName(WARM_UP_FILE),
+        mode: 'memory',
+        testTimeoutMs: 60_000,
+        forceLongPolling,
+        env,
+      },
     });
     await warmSlot.reset();
     console.log(`warm-up (${WARM_UP_FILE}, not counted): ${Math.round(warm.wallMs / 1000)} s`);
@@ -202,6 +210,7 @@ async function main(): Promise<number> {
             entry: entryName(file),
             mode,
             testTimeoutMs,
+            forceLongPolling,
             env,
           },
         });
@@ -221,13 +230,14 @@ async function main(): Promise<number> {
       const seconds = Math.round((Date.now() - tMode) / 1000);
       writeFileSync(
         join(outDir, `${mode}.json`),
-        JSON.stringify({ target, mode, seconds, summary, results }, null, 1),
+        JSON.stringify({ target, mode, forceLongPolling, seconds, summary, results }, null, 1),
       );
-      console.log(formatSummary(`${target}, ${mode} cache`, summary));
+      const title = `${target}, ${mode} cache${forceLongPolling ? ', long polling' : ''}`;
+      console.log(formatSummary(title, summary));
       totals.push(`${mode}: ${summary.passed} passed, ${summary.failed} failed (${seconds} s)`);
       failed += summary.failed;
     }
-    console.log(`\n${target}: ${totals.join('; ')}`);
+    console.log(`\n${target}${forceLongPolling ? ' (long polling)' : ''}: ${totals.join('; ')}`);
     console.log(`wall time: ${Math.round((Date.now() - t0) / 1000)} s; reports in ${outDir}`);
     return failed === 0 ? 0 : 1;
   } finally {

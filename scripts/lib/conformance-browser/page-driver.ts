@@ -158,6 +158,7 @@ export async function runFileInPage(run: PageRun): Promise<FileResult> {
     mode: run.config.mode,
     tests: state?.results ?? [],
     multiTabCaches: state?.multiTabCaches ?? 0,
+    longPollingFirestores: state?.longPollingFirestores ?? 0,
     timedOut,
     ...(state?.loadError !== undefined ? { loadError: state.loadError } : {}),
     wallMs: Date.now() - started,

@@ -3,6 +3,6 @@ import type { PageState } from './types.js';
 
 export function pageState(): PageState {
   const scope = globalThis as unknown as { __CONFORMANCE_STATE__?: PageState };
-  scope.__CONFORMANCE_STATE__ ??= { results: [], done: false, multiTabCaches: 0 };
+  scope.__CONFORMANCE_STATE__ ??= { results: [], done: false, multiTabCaches: 0, longPollingFirestores: 0 };
   return scope.__CONFORMANCE_STATE__;
 }

@@ -2,7 +2,13 @@ import { describe, expect, it } from 'vitest';
 import { formatSummary, summarize } from './report.js';
 import type { FileResult } from './types.js';
 
-const base = { mode: 'memory' as const, timedOut: false, wallMs: 10, multiTabCaches: 0 };
+const base = {
+  mode: 'memory' as const,
+  timedOut: false,
+  wallMs: 10,
+  multiTabCaches: 0,
+  longPollingFirestores: 0,
+};
 
 describe('browser conformance summary', () => {
   it('counts passed, failed and skipped tests per file and in total', () => {

@@ -12,6 +12,7 @@ export interface ModeSummary {
   failed: number;
   skipped: number;
   multiTabCaches: number;
+  longPollingFirestores: number;
   rows: { file: string; passed: number; failed: number; skipped: number; note: string }[];
   failures: Failure[];
 }
@@ -26,6 +27,7 @@ export function summarize(results: FileResult[], fileTimeoutMs: number): ModeSum
     failed: 0,
     skipped: 0,
     multiTabCaches: 0,
+    longPollingFirestores: 0,
     rows: [],
     failures: [],
   };
@@ -62,6 +64,7 @@ export function summarize(results: FileResult[], fileTimeoutMs: number): ModeSum
     summary.failed += row.failed;
     summary.skipped += row.skipped;
     summary.multiTabCaches += r.multiTabCaches;
+    summary.longPollingFirestores += r.longPollingFirestores;
   }
   // Passing IndexedDB suites without a multi-tab cache would mean the mode silently did not apply.
   const persistent = results.length > 0 && results.every((r) => r.mode === 'persistent');
@@ -94,6 +97,9 @@ export function formatSummary(title: string, s: ModeSummary): string {
     lines.push(
       `(persistentLocalCache with persistentMultipleTabManager: ${s.multiTabCaches} Firestore instances)`,
     );
+  }
+  if (s.longPollingFirestores > 0) {
+    lines.push(`(experimentalForceLongPolling: ${s.longPollingFirestores} Firestore instances)`);
   }
   lines.push(`${title}: ${s.passed} passed, ${s.failed} failed`);
   return lines.join('\n');

@@ -13,6 +13,8 @@ export interface PageConfig {
   entry: string;
   mode: CacheMode;
   testTimeoutMs: number;
+  /** Every Firestore the suite creates without a transport setting gets experimentalForceLongPolling. */
+  forceLongPolling: boolean;
   /** Becomes `process.env` in the page: the suite's settings shim reads the emulator from it. */
   env: Record<string, string>;
 }
@@ -33,6 +35,8 @@ export interface PageState {
   loadError?: string;
   /** Persistent caches the shim gave `persistentMultipleTabManager()`: proof the mode took effect. */
   multiTabCaches: number;
+  /** Firestore instances the shim gave experimentalForceLongPolling. */
+  longPollingFirestores: number;
   /** performance.now() when the test file had loaded and when mocha ended. */
   loadedAtMs?: number;
   endedAtMs?: number;
@@ -47,5 +51,6 @@ export interface FileResult {
   timedOut: boolean;
   loadError?: string;
   multiTabCaches: number;
+  longPollingFirestores: number;
   wallMs: number;
 }
