@@ -59,6 +59,15 @@ export class ListenHub {
   onChanges(db: Database, changes: Change[], readTime: string): void {
     if (this.targets.size === 0) return;
     const touched = new Set<ListenSession>();
+    // One JSON form per changed document for all targets without a projection: with many
+    // listeners on one collection, converting it per target dominated a commit's cost.
+    const shared = new Map<StoredDoc, DocJson>();
+    const toJson = (d: StoredDoc, select?: Query['select']): DocJson => {
+      if (select) return db.toJson(d, select);
+      let j = shared.get(d);
+      if (!j) shared.set(d, (j = db.toJson(d)));
+      return j;
+    };
     for (const t of this.targets) {
       if (t.paths) {
         for (const c of changes) {
@@ -67,7 +76,7 @@ export class ListenHub {
           if (c.doc) {
             t.current.set(c.path, c.doc.updateTime);
             t.session.send({
-              documentChange: { document: db.toJson(c.doc), targetIds: [t.id], removedTargetIds: [] },
+              documentChange: { document: toJson(c.doc), targetIds: [t.id], removedTargetIds: [] },
             });
           } else if (t.current.delete(c.path)) {
             t.session.send({ documentDelete: { document: name, removedTargetIds: [t.id], readTime } });
@@ -77,7 +86,7 @@ export class ListenHub {
       } else if (t.query) {
         const q = t.query;
         if (!changes.some((c) => isInScope(q, c.path))) continue;
-        diffQuery(t, readTime, changes);
+        diffQuery(t, readTime, changes, toJson);
         touched.add(t.session);
       }
     }
@@ -85,7 +94,12 @@ export class ListenHub {
   }
 }
 
-function diffQuery(t: Target, readTime: string, changes: Change[]): void {
+function diffQuery(
+  t: Target,
+  readTime: string,
+  changes: Change[],
+  toJson: (d: StoredDoc, select?: Query['select']) => DocJson,
+): void {
   const db = t.db;
   const q = t.query!;
   let docs: StoredDoc[];
@@ -104,7 +118,7 @@ function diffQuery(t: Target, readTime: string, changes: Change[]): void {
     for (const d of docs) {
       t.current.set(d.path, d.updateTime);
       t.session.send({
-        documentChange: { document: db.toJson(d, q.select), targetIds: [t.id], removedTargetIds: [] },
+        documentChange: { document: toJson(d, q.select), targetIds: [t.id], removedTargetIds: [] },
       });
     }
     return;
@@ -115,7 +129,7 @@ function diffQuery(t: Target, readTime: string, changes: Change[]): void {
     next.set(d.path, d.updateTime);
     if (t.current.get(d.path) !== d.updateTime) {
       t.session.send({
-        documentChange: { document: db.toJson(d, q.select), targetIds: [t.id], removedTargetIds: [] },
+        documentChange: { document: toJson(d, q.select), targetIds: [t.id], removedTargetIds: [] },
       });
     }
   }

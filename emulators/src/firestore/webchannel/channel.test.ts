@@ -734,3 +734,26 @@ describe('WebChannel: a client that stops reading', () => {
     },
   );
 });
+
+describe('WebChannel framing of shared document bytes', () => {
+  it('frame lengths count UTF-16 code units for documents with accents, emoji and escapes, sent to several listeners at once', async () => {
+    const target = { documents: { documents: [`${DB}/documents/open/utf`] }, targetId: 18 };
+    const sids = await Promise.all(
+      [0, 1, 2].map(() => open('Listen', [{ database: DB, addTarget: target }])),
+    );
+    const firsts = await Promise.all(sids.map((sid) => collect('Listen', sid, (p) => p.length >= 3)));
+    const text = 'héllo 👋 "quoted" \\ \u2028 ünïcødé';
+    await adminClient(h).doc('open/utf').set({ text });
+    // collect() parses every chunk with unframe(), which fails on a wrong length.
+    const seen = await Promise.all(
+      sids.map((sid, i) => collect('Listen', sid, (p) => p.length >= 2, firsts[i]!.last)),
+    );
+    for (const s of seen) {
+      const change = s.seen[0] as {
+        documentChange: { document: { fields: { text: { stringValue: string } } } };
+      };
+      expect(change.documentChange.document.fields.text.stringValue).toBe(text);
+    }
+    await Promise.all(sids.map((sid) => terminate('Listen', sid)));
+  });
+});

@@ -4,7 +4,7 @@
  * and the bounds that keep a session's memory finite.
  */
 import type { ServerResponse } from 'node:http';
-import { frame } from './framing.js';
+import { RawJson } from './raw-json.js';
 
 export interface SessionLimits {
   /** Close a session that had no request and no back channel for this long. */
@@ -48,6 +48,39 @@ export interface ChannelStream {
   close(): void;
 }
 
+interface Message {
+  id: number;
+  json: RawJson;
+  /** UTF-16 length of `[id,[json]]`. */
+  units: number;
+}
+
+/**
+ * One back-channel chunk, `<length>\n[[id,[json]],…]`, as one buffer (one HTTP chunk): shared
+ * document bytes are copied once, off the JavaScript heap, instead of being joined into a string
+ * per listener.
+ */
+function frameBytes(messages: Message[]): Buffer {
+  let units = 2 + messages.length - 1;
+  for (const m of messages) units += m.units;
+  const pieces: Buffer[] = [];
+  let text = `${units}\n[`;
+  messages.forEach((m, i) => {
+    text += `${i ? ',' : ''}[${m.id},[`;
+    for (const p of m.json.parts) {
+      if (typeof p === 'string') {
+        text += p;
+        continue;
+      }
+      pieces.push(Buffer.from(text, 'utf8'), p.bytes);
+      text = '';
+    }
+    text += ']]';
+  });
+  pieces.push(Buffer.from(`${text}]`, 'utf8'));
+  return pieces.length === 1 ? pieces[0]! : Buffer.concat(pieces);
+}
+
 interface BackChannel {
   res: ServerResponse;
   /** CI=1: the response ends after the first batch (long polling). */
@@ -59,7 +92,7 @@ export class WebChannelSession {
   /** Array ids start at 1; 0 is the "c" (created) message of the handshake. */
   private nextArrayId = 1;
   /** Messages not yet acknowledged by the client, in id order; `sentUpTo` marks what went out. */
-  private readonly buffer: { id: number; json: string }[] = [];
+  private readonly buffer: Message[] = [];
   private bufferedChars = 0;
   private sentUpTo = 0;
   /** Sent messages up to this id were dropped unacknowledged (see retainSentChars). */
@@ -81,9 +114,12 @@ export class WebChannelSession {
   /** Queues one message for the client (a ListenResponse, WriteResponse or error). */
   send(payload: unknown): void {
     if (this.closed) return;
-    const json = `[${this.nextArrayId},[${JSON.stringify(payload)}]]`;
-    this.buffer.push({ id: this.nextArrayId++, json });
-    this.bufferedChars += json.length;
+    const json = payload instanceof RawJson ? payload : new RawJson([JSON.stringify(payload)]);
+    const id = this.nextArrayId++;
+    // `[id,[payload]]`
+    const units = json.units + String(id).length + 5;
+    this.buffer.push({ id, json, units });
+    this.bufferedChars += units;
     if (this.bufferedChars > this.limits.maxBufferedChars) {
       this.close();
       return;
@@ -102,7 +138,7 @@ export class WebChannelSession {
   /** Characters queued but not yet written to a back channel. */
   get outstandingChars(): number {
     let n = 0;
-    for (const m of this.buffer) if (m.id > this.sentUpTo) n += m.json.length;
+    for (const m of this.buffer) if (m.id > this.sentUpTo) n += m.units;
     return n;
   }
 
@@ -110,7 +146,7 @@ export class WebChannelSession {
   acknowledge(aid: number): void {
     let drop = 0;
     while (drop < this.buffer.length && this.buffer[drop]!.id <= aid) {
-      this.bufferedChars -= this.buffer[drop]!.json.length;
+      this.bufferedChars -= this.buffer[drop]!.units;
       drop++;
     }
     if (drop) this.buffer.splice(0, drop);
@@ -184,13 +220,13 @@ export class WebChannelSession {
 
   private forgetOldSent(): void {
     let sentChars = 0;
-    for (const m of this.buffer) if (m.id <= this.sentUpTo) sentChars += m.json.length;
+    for (const m of this.buffer) if (m.id <= this.sentUpTo) sentChars += m.units;
     let drop = 0;
     while (sentChars > this.limits.retainSentChars && drop < this.buffer.length) {
       const m = this.buffer[drop]!;
       if (m.id > this.sentUpTo) break;
-      sentChars -= m.json.length;
-      this.bufferedChars -= m.json.length;
+      sentChars -= m.units;
+      this.bufferedChars -= m.units;
       this.forgottenUpTo = m.id;
       drop++;
     }
@@ -215,7 +251,7 @@ export class WebChannelSession {
     const pending = this.buffer.filter((m) => m.id > this.sentUpTo);
     if (pending.length === 0) return;
     this.sentUpTo = pending[pending.length - 1]!.id;
-    back.res.write(frame(`[${pending.map((m) => m.json).join(',')}]`));
+    back.res.write(frameBytes(pending));
     this.forgetOldSent();
     if (back.longPoll) this.detachBackChannel(true);
     else this.armNoop(back);

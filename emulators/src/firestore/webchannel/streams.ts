@@ -10,12 +10,33 @@ import { isRecord } from '../codec.js';
 import type { FirestoreEmulatorCore } from '../emulator.js';
 import { type FirestoreError, invalid, toFirestoreError } from '../errors.js';
 import { jsonCodec } from '../json-codec.js';
-import { ListenSession } from '../listen.js';
+import { type ListenResponse, ListenSession } from '../listen.js';
 import * as ops from '../ops.js';
 import { parseResource } from '../paths.js';
+import { RawJson, SharedText } from './raw-json.js';
 import type { ChannelStream } from './session.js';
 
 export type Send = (payload: unknown) => void;
+
+/**
+ * ListenResponse as JSON. A documentChange's document is the same object for every listener of a
+ * commit (listen.ts), so it is encoded once and its bytes are shared.
+ */
+function listenResponseJson(msg: ListenResponse, cache: WeakMap<object, SharedText>): RawJson {
+  if ('documentChange' in msg) {
+    const { document, targetIds, removedTargetIds } = msg.documentChange;
+    let doc = cache.get(document);
+    if (doc === undefined) cache.set(document, (doc = new SharedText(JSON.stringify(document))));
+    return new RawJson([
+      '{"documentChange":{"document":',
+      doc,
+      `,"targetIds":${JSON.stringify(targetIds)},"removedTargetIds":${JSON.stringify(removedTargetIds)}}}`,
+    ]);
+  }
+  return new RawJson([JSON.stringify(msg)]);
+}
+
+const documentTexts = new WeakMap<object, SharedText>();
 
 export function errorPayload(e: FirestoreError): unknown {
   return { error: { code: e.httpStatus, message: e.message, status: e.status } };
@@ -23,7 +44,12 @@ export function errorPayload(e: FirestoreError): unknown {
 
 export function listenStream(core: FirestoreEmulatorCore, caller: Caller, send: Send): ChannelStream {
   let failed = false;
-  const session = new ListenSession((id) => core.db(id), caller, jsonCodec, send);
+  const session = new ListenSession(
+    (id) => core.db(id),
+    caller,
+    jsonCodec,
+    (msg) => send(listenResponseJson(msg, documentTexts)),
+  );
   return {
     receive(msg) {
       if (failed) return;

@@ -1,0 +1,26 @@
+/**
+ * A payload already in JSON, as text pieces and UTF-8 bytes shared between sessions: a document
+ * sent to a hundred listeners is encoded once and its bytes are written to every socket as they
+ * are, so fan-out costs no per-listener copy of it on the JavaScript heap.
+ */
+export class RawJson {
+  constructor(readonly parts: readonly (string | SharedText)[]) {}
+
+  /** Length in UTF-16 code units, which the WebChannel frame header counts. */
+  get units(): number {
+    let n = 0;
+    for (const p of this.parts) n += p.length;
+    return n;
+  }
+}
+
+/** JSON text encoded once: its UTF-16 length and its UTF-8 bytes. */
+export class SharedText {
+  readonly bytes: Buffer;
+  readonly length: number;
+
+  constructor(text: string) {
+    this.length = text.length;
+    this.bytes = Buffer.from(text, 'utf8');
+  }
+}
