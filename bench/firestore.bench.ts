@@ -12,6 +12,7 @@ import { type Firestore, getFirestore } from 'firebase-admin/firestore';
 import { findGoogleEmulator } from '../emulators/src/firestore/test-support/differential/google.js';
 import { type BenchResult, median, report } from './harness.js';
 import type { WriteOrder, WriteReport } from './support/admin-writer.js';
+import { fanOut, idleSessionsRss, writesWithListeners } from './support/webchannel-load.js';
 
 const ROOT = join(import.meta.dirname, '..');
 // Overridable to compare two builds in the same time window.
@@ -239,6 +240,23 @@ function treeRssMiB(root: number): number {
   return sum;
 }
 
+/** CPU ms of a process and its children (Google's launcher is a shell running java). */
+function treeCpuMs(root: number): number {
+  let sum = 0;
+  for (const e of readdirSync('/proc')) {
+    if (!/^\d+$/.test(e)) continue;
+    try {
+      const stat = readFileSync(`/proc/${e}/stat`, 'utf8');
+      const pid = Number(e);
+      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      if (pid === root || ppid === root) sum += cpuMs(pid);
+    } catch {
+      // exited meanwhile
+    }
+  }
+  return sum;
+}
+
 /** Google's emulator as gcloud starts it, on a free port; ready when GET / answers 200. */
 async function startGoogle(
   launcher: string,
@@ -361,7 +379,158 @@ function sideBySide(ours: BenchResult, google: number[], what: string, method: s
   ];
 }
 
+/**
+ * Issue 19: browser-style WebChannel listeners (Node clients speaking the protocol over HTTP, a
+ * streaming back channel each; bench/support/webchannel-load.ts), ours and Google's emulator in
+ * turn, each on fresh processes.
+ */
+async function webChannelRows(google: ReturnType<typeof findGoogleEmulator>): Promise<BenchResult[]> {
+  const FAN = { listenerCount: 100, runs: 5, writes: 20 };
+  const LOAD = { listenerCount: 100, runs: 5, count: 2000, warmUp: 4000 };
+  const IDLE = 500;
+  const MEMORY_RUNS = 3;
+  type Side = { rss: number[]; perSession: number[]; fan: Awaited<ReturnType<typeof fanOut>> } & Awaited<
+    ReturnType<typeof writesWithListeners>
+  >;
+  const measure = async (
+    start: () => Promise<{ child: ChildProcess; port: number }>,
+    stop: (c: ChildProcess) => Promise<void>,
+    rss: (pid: number) => number,
+    load: typeof LOAD,
+    cpu: (pid: number) => number,
+  ): Promise<Side> => {
+    const rssRuns: number[] = [];
+    const perSession: number[] = [];
+    for (let i = 0; i < MEMORY_RUNS; i++) {
+      const { child, port } = await start();
+      const m = await idleSessionsRss(port, () => rss(child.pid!), IDLE);
+      rssRuns.push(m.after);
+      perSession.push(m.perSessionKiB);
+      await stop(child);
+    }
+    const { child, port } = await start();
+    const { db, close } = admin(port);
+    const fan = await fanOut(port, db, FAN);
+    await close();
+    const writes = await writesWithListeners(port, load, () => cpu(child.pid!));
+    await stop(child);
+    return { rss: rssRuns, perSession, fan, ...writes };
+  };
+  const ours = await measure(startChild, stopChild, rssMiB, LOAD, cpuMs);
+  const rows: BenchResult[] = [
+    {
+      name: 'firestore: WebChannel fan-out, admin write to the last of 100 listeners (median)',
+      method: `100 Node WebChannel clients (streaming back channel) listening to one collection; a firebase-admin set() of a small document until every client's stream carried it; median of ${FAN.writes} sequential writes per run, after a warm-up run`,
+      unit: 'ms',
+      samples: ours.fan.medians,
+      better: 'lower',
+    },
+    {
+      name: 'firestore: WebChannel fan-out, admin write to the last of 100 listeners (p95)',
+      method: `as above, 95th percentile of the ${FAN.writes} writes per run`,
+      unit: 'ms',
+      samples: ours.fan.p95s,
+      better: 'lower',
+    },
+    {
+      name: 'firestore: writes/s with 100 WebChannel listeners on the written collection',
+      method: `2 firebase-admin processes, 50 in flight each, ${LOAD.count} new ~1 KB documents per run into a collection 100 Node WebChannel clients (streaming) listen to, after ${LOAD.warmUp} warm-up writes`,
+      unit: 'writes/s',
+      samples: ours.withListeners,
+      better: 'higher',
+    },
+    {
+      name: 'firestore: writes/s, the same rounds without listeners',
+      method:
+        'the same writers and load into a fresh collection with no channel open, interleaved with the rounds above',
+      unit: 'writes/s',
+      samples: ours.without,
+      better: 'higher',
+    },
+    {
+      name: 'firestore: writes/s with 100 WebChannel listeners as a share of without',
+      method:
+        'per run, writes/s with the listeners / writes/s without (issue 19: ours should lose under 30%)',
+      unit: '%',
+      samples: ours.share,
+      budget: 70,
+      better: 'higher',
+    },
+    {
+      name: 'firestore: emulator CPU per write with 100 WebChannel listeners on the written collection',
+      method:
+        'CPU time of the emulator process during the rounds with listeners / writes (less sensitive to the host load than writes/s)',
+      unit: 'ms',
+      samples: ours.cpuWith,
+      better: 'lower',
+    },
+    {
+      name: 'firestore: emulator CPU per write, the same rounds without listeners',
+      method: 'CPU time of the emulator process during the rounds without listeners / writes',
+      unit: 'ms',
+      samples: ours.cpuWithout,
+      better: 'lower',
+    },
+    {
+      name: `firestore: resident memory with ${IDLE} idle WebChannel sessions`,
+      method: `VmRSS 3 s after opening ${IDLE} Listen channels, each with a one-document target and an open streaming back channel, on a fresh process (after 5 warm-up channels)`,
+      unit: 'MiB',
+      samples: ours.rss,
+      better: 'lower',
+    },
+    {
+      name: 'firestore: resident memory per idle WebChannel session',
+      method: `(VmRSS with the ${IDLE} sessions − VmRSS before them) / ${IDLE}`,
+      unit: 'KiB',
+      samples: ours.perSession,
+      better: 'lower',
+    },
+  ];
+  if ('skip' in google) return rows;
+  const g = await measure(
+    async () => startGoogle(google.launcher),
+    stopGoogle,
+    treeRssMiB,
+    { ...LOAD, runs: 3, count: 1000, warmUp: 2000 },
+    treeCpuMs,
+  );
+  const googleSamples = [
+    g.fan.medians,
+    g.fan.p95s,
+    g.withListeners,
+    g.without,
+    g.share,
+    g.cpuWith,
+    g.cpuWithout,
+    g.rss,
+    g.perSession,
+  ];
+  const googleMethods = [
+    'the same 100 clients and writes',
+    'the same',
+    'the same writers and listeners, 3 runs of 1,000 writes after 2,000 warm-up writes (slower)',
+    'the same, interleaved',
+    'the same',
+    'CPU of the launcher and java during those rounds / writes',
+    'the same',
+    'VmRSS of the launcher and java, the same sessions',
+    'the same',
+  ];
+  return rows.flatMap((row, i) => [
+    row,
+    ...sideBySide(row, googleSamples[i]!, 'WebChannel', googleMethods[i]!),
+  ]);
+}
+
 async function main(): Promise<void> {
+  if (process.env['BENCH_FIRESTORE_ONLY'] === 'webchannel') {
+    // Only the WebChannel rows (about 3 minutes with Google's side).
+    process.setSourceMapsEnabled(false);
+    const rows = await webChannelRows(findGoogleEmulator());
+    for (const r of rows) console.error(`${r.name}: median ${median(r.samples).toFixed(1)} ${r.unit}`);
+    report(rows);
+    process.exit(0);
+  }
   // As in support/admin-writer.ts: firebase-admin captures a stack per request, which tsx's source
   // maps would make the client pay for in the query figures.
   process.setSourceMapsEnabled(false);
@@ -669,6 +838,7 @@ async function main(): Promise<void> {
       ),
     );
   }
+  results.push(...(await webChannelRows(google)));
   for (const r of results) console.error(`${r.name}: median ${median(r.samples).toFixed(1)} ${r.unit}`);
   report(results);
   process.exit(0);
