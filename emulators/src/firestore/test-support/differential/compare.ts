@@ -405,9 +405,10 @@ export function difference(ours: Outcome, google: Outcome): string | undefined {
   if (ours.error || google.error) {
     return `error: google ${google.status} ${google.error?.status ?? 'OK'} ${JSON.stringify(google.error?.message ?? '')} | ours ${ours.status} ${ours.error?.status ?? 'OK'} ${JSON.stringify(ours.error?.message ?? '')}`;
   }
-  return JSON.stringify(ours.result) !== JSON.stringify(google.result)
-    ? 'result'
-    : 'state after commit (or the read at readTime)';
+  if (JSON.stringify(ours.result) !== JSON.stringify(google.result)) return 'result';
+  return bad(ours)
+    ? 'bad request: state after commit'
+    : 'state after commit (the read at readTime, the answers on the Write channel)';
 }
 
 /**

@@ -2,15 +2,16 @@
  * Listens for the differential harness (issues 18 and 19): one target (a query, or documents by
  * name) is added on a Listen stream — google.firestore.v1.Firestore/Listen over gRPC, or the
  * WebChannel Listen channel (`/google.firestore.v1.Firestore/Listen/channel`, long polls over plain
- * HTTP as the browser SDK's WebChannel does) — then commits run one by one. The responses are
+ * HTTP as the browser SDK's WebChannel does) — then commits run one by one (over the WebChannel
+ * Write channel with REST, as REST commits with gRPC). The responses are
  * reduced to snapshots as a client sees them: the documents at each consistent point (a global
  * NO_CHANGE with a readTime), the current flag, whether a resume token came, and a removed target's
  * cause. Consecutive equal snapshots are one.
  */
-import { unframe } from '../../webchannel/framing.js';
-import { call, clear, normDocs, type Outcome, seed, type Transport } from './compare.js';
+import { ChannelSession, messagesAfter } from './channel-client.js';
+import { call, clear, normCommit, normDocs, type Outcome, seed, type Transport } from './compare.js';
 import type { Gen, Json, SeedDoc } from './corpus.js';
-import { grpcListen, type ListenStream, query as protoQuery } from './grpc.js';
+import { grpcListen, query as protoQuery } from './grpc.js';
 import { ROOT } from './names.js';
 
 export interface ListenCase {
@@ -51,81 +52,6 @@ function addTarget(c: ListenCase, grpc: boolean): Json {
       ? { query: { parent: ROOT, structuredQuery: grpc ? protoQuery(c.target.query) : c.target.query } }
       : { documents: { documents: c.target.documents } };
   return { database: DATABASE, addTarget: { targetId: 1, ...t } };
-}
-
-/** The WebChannel Listen channel from Node: session creation, then long polls acknowledging ids. */
-async function webChannelListen(base: string, request: Json): Promise<ListenStream> {
-  const url = (params: Record<string, string>) =>
-    `${base}/google.firestore.v1.Firestore/Listen/channel?${new URLSearchParams({ VER: '8', database: DATABASE, ...params })}`;
-  const headers = encodeURIComponent('Authorization:Bearer owner\r\nContent-Type:text/plain\r\n');
-  const created = await fetch(
-    url({ RID: '1000', CVER: '22', 'X-HTTP-Session-Id': 'gsessionid', zx: 'a', t: '1' }),
-    {
-      method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: `headers=${headers}&count=1&ofs=0&req0___data__=${encodeURIComponent(JSON.stringify(request))}`,
-    },
-  );
-  const text = await created.text();
-  const messages: Json[] = [];
-  let wake: () => void = () => {};
-  let sid = '';
-  let last = 0;
-  const take = (chunks: unknown[]) => {
-    for (const batch of chunks as [number, unknown[]][][]) {
-      for (const [id, p] of batch) {
-        last = id;
-        const payload = p[0];
-        if (Array.isArray(p) && p[0] === 'c') sid = String(p[1]);
-        else if (payload && typeof payload === 'object') messages.push(payload as Json);
-      }
-    }
-    wake();
-  };
-  if (created.status !== 200) messages.push({ streamError: { code: created.status, message: text } });
-  else take(unframe(text));
-  let closed = created.status !== 200 || sid === '';
-  const abort = new AbortController();
-  void (async () => {
-    while (!closed) {
-      try {
-        const r = await fetch(
-          url({ RID: 'rpc', SID: sid, AID: String(last), CI: '1', TYPE: 'xmlhttp', zx: 'b', t: '1' }),
-          {
-            signal: abort.signal,
-          },
-        );
-        const body = await r.text();
-        if (r.status !== 200) {
-          messages.push({ streamError: { code: r.status, message: body.slice(0, 200) } });
-          wake();
-          return;
-        }
-        take(unframe(body));
-      } catch {
-        return;
-      }
-    }
-  })();
-  return {
-    messages,
-    next: (ms) =>
-      new Promise<void>((resolve) => {
-        const t = setTimeout(resolve, ms);
-        wake = () => {
-          clearTimeout(t);
-          resolve();
-        };
-      }),
-    close: () => {
-      closed = true;
-      abort.abort();
-      void fetch(url({ SID: sid, RID: '9999', TYPE: 'terminate', zx: 'c', t: '1' })).then(
-        (r) => r.arrayBuffer(),
-        () => undefined,
-      );
-    },
-  };
 }
 
 interface Snapshot {
@@ -200,7 +126,13 @@ export async function runListen(
   await clear(base);
   await seed(base, docs);
   const stream =
-    t === 'grpc' ? grpcListen(base, addTarget(c, true)) : await webChannelListen(base, addTarget(c, false));
+    t === 'grpc'
+      ? grpcListen(base, addTarget(c, true))
+      : await ChannelSession.open(base, 'Listen', addTarget(c, false));
+  // Over REST the commits go through the WebChannel Write channel too (handshake, then writes
+  // with the stream token), and their answers are compared.
+  const writer = t === 'grpc' ? undefined : await ChannelSession.open(base, 'Write', { database: DATABASE });
+  const written: unknown[] = [];
   const settled = () => snapshotsOf(stream.messages).length;
   try {
     const deadline = Date.now() + 3000;
@@ -209,15 +141,30 @@ export async function runListen(
       if (snaps.some((s) => s['current'] === true || s['removed'] || s['streamError'])) break;
       await stream.next(deadline - Date.now());
     }
+    let token = '';
+    if (writer) {
+      const hs = (await messagesAfter(writer, 0, 3000))[0];
+      token = String(hs?.['streamToken'] ?? '');
+      if (!token) written.push({ handshake: hs ?? 'none' });
+    }
     for (const writes of c.commits) {
       const before = settled();
-      const r = await call(base, `${ROOT}:commit`, { writes });
-      if (r.status !== 200) continue;
+      if (writer && token) {
+        const n = writer.messages.length;
+        await writer.send({ streamToken: token, writes });
+        const res = (await messagesAfter(writer, n, 3000))[0];
+        token = String(res?.['streamToken'] ?? token);
+        written.push(res && res['writeResults'] ? normCommit(res) : (res ?? 'no answer'));
+      } else {
+        const r = await call(base, `${ROOT}:commit`, { writes });
+        if (r.status !== 200) continue;
+      }
       const until = Date.now() + 400;
       while (settled() === before && Date.now() < until) await stream.next(until - Date.now());
     }
-    return { status: 200, result: snapshotsOf(stream.messages) };
+    return { status: 200, result: snapshotsOf(stream.messages), ...(writer ? { after: written } : {}) };
   } finally {
     stream.close();
+    writer?.close();
   }
 }
