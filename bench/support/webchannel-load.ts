@@ -38,8 +38,13 @@ function channelPath(params: Record<string, string>): string {
   return `/google.firestore.v1.Firestore/Listen/channel?${q}`;
 }
 
+/**
+ * Creation and terminate requests go on fresh connections: Google's emulator closes idle kept-alive
+ * connections, and a request sent on one as it closes fails with ECONNRESET.
+ */
+const shortRequests = new Agent({ keepAlive: false, maxSockets: Number.POSITIVE_INFINITY });
+
 function httpText(
-  agent: Agent,
   port: number,
   method: string,
   path: string,
@@ -48,7 +53,7 @@ function httpText(
   return new Promise((resolve, reject) => {
     const req = request(
       {
-        agent,
+        agent: shortRequests,
         host: '127.0.0.1',
         port,
         method,
@@ -78,7 +83,6 @@ export async function openListener(
   onFrame: (json: string) => void = () => {},
 ): Promise<Listener> {
   const created = await httpText(
-    agent,
     port,
     'POST',
     channelPath({ RID: '1', CVER: '22', zx: 'b', t: '1' }),
@@ -141,7 +145,7 @@ export async function openListener(
   req.end();
   listener.close = async () => {
     req.destroy();
-    await httpText(agent, port, 'POST', channelPath({ SID: sid, RID: '2', TYPE: 'terminate' }), '');
+    await httpText(port, 'POST', channelPath({ SID: sid, RID: '2', TYPE: 'terminate' }), '');
   };
   return listener;
 }
