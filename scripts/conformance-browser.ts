@@ -6,8 +6,9 @@
  *     [--emulator-port N] [--only substring] [--suite dir] [--workdir dir]
  *     [--long-polling] [--test-timeout ms] [--file-timeout s] [--jobs n] [--out dir]
  *
- * Each test file runs in its own browser context (--jobs at a time, default one after another);
- * results are printed per file and per mode and written as JSON under --out.
+ * Each test file loads into a page of its own (--jobs pages at a time, default one after another;
+ * the origin's IndexedDB and storage are deleted between files); results are printed per file and
+ * per mode and written as JSON under --out, with each file's console log.
  */
 import { spawnSync } from 'node:child_process';
 import {

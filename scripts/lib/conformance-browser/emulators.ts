@@ -10,7 +10,7 @@ import { startProcess, stopProcess, waitFor } from '../processes.js';
 import { ROOT } from '../project.js';
 
 export interface RunningEmulator {
-  /** host:port for connectFirestoreEmulator. */
+  /** On 127.0.0.1. */
   port: number;
   describe: string;
   stop(): Promise<void>;
