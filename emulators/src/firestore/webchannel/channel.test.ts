@@ -757,3 +757,30 @@ describe('WebChannel framing of shared document bytes', () => {
     await Promise.all(sids.map((sid) => terminate('Listen', sid)));
   });
 });
+
+describe('WebChannel: unread messages of all sessions together are capped', () => {
+  it('sessions whose messages pass the server-wide cap are dropped; the count of buffered characters goes back to 0 when sessions close', async () => {
+    const server = channelServerOf(h.core);
+    server.closeAll();
+    expect(server.bufferedChars).toBe(0);
+    server.configure({ maxTotalBufferedChars: 6_000 });
+    try {
+      const target = {
+        query: { parent: `${DB}/documents`, structuredQuery: { from: [{ collectionId: 'flood' }] } },
+        targetId: 20,
+      };
+      // No back channel attached: everything they are sent stays buffered.
+      await Promise.all([0, 1, 2, 3].map(() => open('Listen', [{ database: DB, addTarget: target }])));
+      const admin = adminClient(h);
+      for (let i = 0; i < 10 && server.liveSessions > 0; i++) {
+        await admin.doc(`flood/cap${i}`).set({ text: 'c'.repeat(500) });
+        expect(server.bufferedChars).toBeLessThanOrEqual(6_000);
+      }
+      expect(server.liveSessions).toBeLessThan(4);
+      server.closeAll();
+      expect(server.bufferedChars).toBe(0);
+    } finally {
+      server.configure({ maxTotalBufferedChars: 256 * 1024 * 1024 });
+    }
+  });
+});

@@ -19,7 +19,7 @@ import type { FirestoreEmulatorCore } from '../emulator.js';
 import { invalid, toFirestoreError } from '../errors.js';
 import { corsHeaders } from '../rest/http.js';
 import { frame, parseForwardBody, parseHeaderBlock } from './framing.js';
-import { DEFAULT_LIMITS, type SessionLimits, WebChannelSession } from './session.js';
+import { type BufferBudget, DEFAULT_LIMITS, type SessionLimits, WebChannelSession } from './session.js';
 import { errorPayload, listenStream, writeStream } from './streams.js';
 
 export const CHANNEL_PATH = /^\/google\.firestore\.v1\.Firestore\/(Listen|Write)\/channel$/;
@@ -29,12 +29,15 @@ export interface ChannelOptions extends SessionLimits {
   maxBodyBytes: number;
   /** Sessions beyond this answer 429 until some close. */
   maxSessions: number;
+  /** Unread characters of all sessions together (each is also capped by maxBufferedChars). */
+  maxTotalBufferedChars: number;
 }
 
 export const DEFAULT_CHANNEL_OPTIONS: ChannelOptions = {
   ...DEFAULT_LIMITS,
   maxBodyBytes: 11 * 1024 * 1024,
   maxSessions: 5_000,
+  maxTotalBufferedChars: 256 * 1024 * 1024,
 };
 
 class HttpFailure extends Error {
@@ -60,6 +63,7 @@ export function channelServerOf(core: FirestoreEmulatorCore): WebChannelServer {
 
 export class WebChannelServer {
   private readonly sessions = new Map<string, WebChannelSession>();
+  private readonly budget: BufferBudget = { used: 0, max: 0 };
   private sweeper: NodeJS.Timeout | undefined;
   options: ChannelOptions;
 
@@ -75,6 +79,11 @@ export class WebChannelServer {
     this.options = { ...this.options, ...options };
     this.stopSweeper();
     if (this.sessions.size) this.startSweeper();
+  }
+
+  /** Characters buffered by all sessions (for tests). */
+  get bufferedChars(): number {
+    return this.budget.used;
   }
 
   /** Open sessions (for tests and the memory bench). */
@@ -167,10 +176,16 @@ export class WebChannelServer {
       refused = e;
     }
     const sid = randomBytes(16).toString('base64url');
-    const session = new WebChannelSession(sid, this.options, (s) => {
-      this.sessions.delete(s.sid);
-      if (this.sessions.size === 0) this.stopSweeper();
-    });
+    this.budget.max = this.options.maxTotalBufferedChars;
+    const session = new WebChannelSession(
+      sid,
+      this.options,
+      (s) => {
+        this.sessions.delete(s.sid);
+        if (this.sessions.size === 0) this.stopSweeper();
+      },
+      this.budget,
+    );
     const send = (p: unknown) => session.send(p);
     if (caller) {
       session.stream =

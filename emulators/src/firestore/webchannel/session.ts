@@ -31,6 +31,12 @@ export interface SessionLimits {
   maxSocketBacklog: number;
 }
 
+/** Characters buffered by all sessions of a server together, against a cap. */
+export interface BufferBudget {
+  used: number;
+  max: number;
+}
+
 export const DEFAULT_LIMITS: SessionLimits = {
   idleMs: 60_000,
   noopMs: 25_000,
@@ -109,7 +115,13 @@ export class WebChannelSession {
     readonly sid: string,
     private readonly limits: SessionLimits,
     private readonly onClose: (s: WebChannelSession) => void,
+    private readonly budget: BufferBudget = { used: 0, max: Number.POSITIVE_INFINITY },
   ) {}
+
+  private adjust(delta: number): void {
+    this.bufferedChars += delta;
+    this.budget.used += delta;
+  }
 
   /** Queues one message for the client (a ListenResponse, WriteResponse or error). */
   send(payload: unknown): void {
@@ -119,8 +131,9 @@ export class WebChannelSession {
     // `[id,[payload]]`
     const units = json.units + String(id).length + 5;
     this.buffer.push({ id, json, units });
-    this.bufferedChars += units;
-    if (this.bufferedChars > this.limits.maxBufferedChars) {
+    this.adjust(units);
+    // The session whose message passes either cap is dropped; its client reconnects and resumes.
+    if (this.bufferedChars > this.limits.maxBufferedChars || this.budget.used > this.budget.max) {
       this.close();
       return;
     }
@@ -146,7 +159,7 @@ export class WebChannelSession {
   acknowledge(aid: number): void {
     let drop = 0;
     while (drop < this.buffer.length && this.buffer[drop]!.id <= aid) {
-      this.bufferedChars -= this.buffer[drop]!.units;
+      this.adjust(-this.buffer[drop]!.units);
       drop++;
     }
     if (drop) this.buffer.splice(0, drop);
@@ -195,7 +208,7 @@ export class WebChannelSession {
     this.stream = undefined;
     this.detachBackChannel(true);
     this.buffer.length = 0;
-    this.bufferedChars = 0;
+    this.adjust(-this.bufferedChars);
     this.onClose(this);
   }
 
@@ -226,7 +239,7 @@ export class WebChannelSession {
       const m = this.buffer[drop]!;
       if (m.id > this.sentUpTo) break;
       sentChars -= m.units;
-      this.bufferedChars -= m.units;
+      this.adjust(-m.units);
       this.forgottenUpTo = m.id;
       drop++;
     }
