@@ -359,6 +359,8 @@ export function listDocuments(
   const structured: Record<string, unknown> = { from: [{ collectionId }] };
   const q = parseQuery(p.path, structured, codec);
   q.select = mask;
+  // Google's emulator's check and words (issue 18 harness, bad requests).
+  if (Number(req['pageSize'] ?? 0) < 0) throw invalid('Page size must be nonnegative.');
   const r = db.listDocuments(caller, q, {
     readTime: parseReadTime(req['readTime'], codec),
     showMissing: req['showMissing'] === true || req['showMissing'] === 'true',

@@ -436,17 +436,18 @@ export class Gen {
 
 export function makeCase(seed: number, index: number): Case {
   const g = new Gen((seed * 100_003 + index) >>> 0);
-  // Every eighth case reads at a readTime, every eighth (3 mod 8) is a transaction sequence,
-  // every eighth (5 mod 8) a rules file with requests as several users.
-  if (index % 8 === 5)
+  // Every eighth case reads at a readTime, every eighth (3 mod 8) is a transaction sequence. The
+  // slower new kinds come less often, to keep the default run short (more with --kind): every
+  // sixteenth (5 mod 16) a rules file with requests as several users, every sixteenth (1 mod 16) a
+  // bad request sent as raw bytes over REST, every 64th (0 mod 64) a listen (WebChannel for REST,
+  // gRPC Listen for gRPC) while commits run.
+  if (index % 16 === 5)
     return { id: `${seed}:${index}`, docs: rulesDocs(g), request: { kind: 'rules', body: genRulesCase(g) } };
   const docs = g.docs();
-  // Every 32nd (0 mod 32) listens (WebChannel for REST, Listen for gRPC) while commits run.
-  if (index % 32 === 0) {
+  if (index % 64 === 0) {
     return { id: `${seed}:${index}`, docs, request: { kind: 'listen', body: genListen(g, IDS.slice(0, 5)) } };
   }
-  // Every eighth (1 mod 8) is a bad request, sent as raw bytes over REST.
-  if (index % 8 === 1) return { id: `${seed}:${index}`, docs, request: { kind: 'bad', body: genBad(g) } };
+  if (index % 16 === 1) return { id: `${seed}:${index}`, docs, request: { kind: 'bad', body: genBad(g) } };
   const request = index % 8 === 7 ? g.readAt() : index % 8 === 3 ? g.txn() : g.request();
   return { id: `${seed}:${index}`, docs, request };
 }
