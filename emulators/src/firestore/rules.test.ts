@@ -251,6 +251,46 @@ describe('rules endpoints and tokens', { timeout: 30_000 }, () => {
     });
   });
 
+  it("judges a document written twice in one commit by the net effect, and gives a create the stored document as resource (Google's emulator, issue 18 differential harness)", async () => {
+    const rules = `rules_version = '2';
+service cloud.firestore {
+  match /databases/{database}/documents {
+    match /n/{id} { allow update: if resource.data.a > 0; }
+    match /k/{id} { allow create: if resource.data.get('a', 0) is int; }
+  }
+}`;
+    const e = await startTestEmulator({ projectId: 'demo-net', rules });
+    try {
+      const name = (p: string) => `projects/demo-net/databases/(default)/documents/${p}`;
+      const commit = (writes: unknown[], auth = `Bearer ${mockIdToken({ sub: 'u' })}`) =>
+        rest(`${docsUrl(e)}:commit`, { writes }, { authorization: auth });
+      const a = (n: string) => ({ a: { integerValue: n } });
+      await commit(
+        [
+          { update: { name: name('n/x'), fields: a('2') } },
+          { update: { name: name('k/old'), fields: a('-7') } },
+        ],
+        'Bearer owner',
+      );
+      // Delete then create of an existing document: one update (resource a=2), allowed.
+      const twice = await commit([
+        { delete: name('n/x') },
+        { update: { name: name('n/x'), fields: a('1') }, currentDocument: { exists: false } },
+      ]);
+      expect(twice.status).toBe(200);
+      // Alone, the delete has no statement that allows it.
+      expect((await commit([{ delete: name('n/x') }])).status).toBe(403);
+      // A create of an existing document: the rule reads the stored document and allows it, then
+      // the precondition fails; of a new document, resource is null and the rule errs.
+      const create = (id: string) =>
+        commit([{ update: { name: name(`k/${id}`), fields: {} }, currentDocument: { exists: false } }]);
+      expect((await create('old')).json).toMatchObject({ error: { status: 'ALREADY_EXISTS' } });
+      expect((await create('new')).json).toMatchObject({ error: { status: 'PERMISSION_DENIED' } });
+    } finally {
+      await e.stop();
+    }
+  });
+
   it('denies every non-owner request when no rules are loaded', async () => {
     const bare = await startTestEmulator({ projectId: 'demo-norules' });
     try {
