@@ -74,6 +74,10 @@ export class PageSlot {
       page.on('console', (m) => this.log(`[console.${m.type()}] ${m.text()}`));
       page.on('pageerror', (e) => this.log(`[pageerror] ${e.stack ?? e.message}`));
       page.on('crash', () => this.log('[crash] the page crashed'));
+      // Which request an error answer belongs to (the console only says "Failed to load resource").
+      page.on('response', (r) => {
+        if (r.status() >= 400) this.log(`[http ${r.status()}] ${r.request().method()} ${r.url()}`);
+      });
       this.current = { context, page, used: false };
     }
     this.current.used = true;

@@ -12,7 +12,7 @@ interface Runnable {
   duration?: number;
 }
 interface Runner {
-  on(event: 'pass' | 'pending', listener: (test: Runnable) => void): Runner;
+  on(event: 'test' | 'pass' | 'pending', listener: (test: Runnable) => void): Runner;
   on(event: 'fail', listener: (test: Runnable, err: unknown) => void): Runner;
   on(event: 'end', listener: () => void): Runner;
 }
@@ -67,6 +67,8 @@ export function run(): void {
   s.loadedAtMs = Math.round(performance.now());
   scope.mocha
     .run()
+    // Marks the page's console log (saved per file) with where each test begins.
+    .on('test', (t) => console.info(`[test] ${t.fullTitle()}`))
     .on('pass', (t) => results.push({ title: t.fullTitle(), state: 'passed', durationMs: t.duration }))
     .on('pending', (t) => results.push({ title: t.fullTitle(), state: 'pending' }))
     .on('fail', (t, err) =>
