@@ -39,26 +39,35 @@ const PROJECT = 'demo-fidelity';
  */
 const WARM_UP_FILE = 'test/integration/api/smoke.test.ts';
 
-const { values: args } = parseArgs({
-  options: {
-    target: { type: 'string', default: 'ours' },
-    mode: { type: 'string', default: 'both' },
-    'emulator-port': { type: 'string' },
-    only: { type: 'string' },
-    suite: { type: 'string' },
-    workdir: { type: 'string' },
-    'test-timeout': { type: 'string', default: '10000' },
-    'file-timeout': { type: 'string', default: '150' },
-    out: { type: 'string' },
-    jobs: { type: 'string', default: '1' },
-    'long-polling': { type: 'boolean', default: false },
-  },
-});
-
 function fail(message: string): never {
   console.error(`conformance-browser: ${message}`);
   process.exit(2);
 }
+
+function parseOptions() {
+  try {
+    return parseArgs({
+      options: {
+        target: { type: 'string', default: 'ours' },
+        mode: { type: 'string', default: 'both' },
+        'emulator-port': { type: 'string' },
+        only: { type: 'string' },
+        suite: { type: 'string' },
+        workdir: { type: 'string' },
+        'test-timeout': { type: 'string', default: '10000' },
+        'file-timeout': { type: 'string', default: '150' },
+        out: { type: 'string' },
+        jobs: { type: 'string', default: '1' },
+        'long-polling': { type: 'boolean', default: false },
+      },
+    }).values;
+  } catch (e) {
+    fail(
+      `${e instanceof Error ? e.message : String(e)} (options: see the top of scripts/conformance-browser.ts)`,
+    );
+  }
+}
+const args = parseOptions();
 
 const target = args.target;
 if (target !== 'ours' && target !== 'google') fail(`--target must be ours or google, not ${target}`);
