@@ -325,4 +325,30 @@ describe('live messages (issue 19)', () => {
     await message(staffPage, 'Here is the ticket.').waitFor({ timeout: 5_000 });
     await page.context().close();
   });
+
+  it('offline: a queued message survives closing the tab and goes out from the next one (persistentLocalCache)', async () => {
+    const member = await createVerifiedMember(admin.app);
+    const page = await signInMember(member);
+    await goTo(page, 'Messages');
+    await page.getByText('No messages yet.').waitFor();
+    await page.context().setOffline(true);
+    await send(page, 'Typed, then the laptop lid closed.');
+    await expect
+      .poll(() => message(page, 'Typed, then the laptop lid closed.').getAttribute('data-pending'))
+      .toBe('true');
+    const context = page.context();
+    await page.close();
+    expect(await storedTexts(member.uid)).toEqual([]);
+
+    await context.setOffline(false);
+    const next = await context.newPage();
+    await next.goto(`${web.url.replace(/\/$/, '')}/messages`);
+    await expect
+      .poll(() => storedTexts(member.uid), { timeout: 15_000 })
+      .toEqual(['Typed, then the laptop lid closed.']);
+    await expect
+      .poll(() => message(next, 'Typed, then the laptop lid closed.').getAttribute('data-pending'))
+      .toBe('false');
+    await context.close();
+  });
 });

@@ -138,14 +138,19 @@ export function watchOwnThread(
   onChange: (thread: ThreadSummary | null) => void,
   onError: (error: unknown) => void,
 ): Unsubscribe {
-  return onSnapshot(
+  const stop = onSnapshot(
     threadRef(uid),
     (snapshot) => {
+      watchedThreads.set(uid, snapshot);
       const data = snapshot.data(ESTIMATE);
       onChange(data ? (parseThread(uid, data) ?? null) : null);
     },
     onError,
   );
+  return () => {
+    watchedThreads.delete(uid);
+    stop();
+  };
 }
 
 /** Staff inbox: conversations by last activity, newest first, now and on change. */
@@ -178,14 +183,23 @@ function isDenied(error: unknown): boolean {
   return (error as { code?: unknown } | null)?.code === 'permission-denied';
 }
 
+/** The latest snapshot of each thread a page is listening to, pending local writes included. */
+const watchedThreads = new Map<string, DocumentSnapshot>();
+
 /**
- * The thread as this tab knows it: the cache first (the conversation listens to it, and offline
- * the server cannot be asked), the server when the cache has never seen it.
+ * The thread as this tab knows it: what its listener last heard (it also knows a thread that does
+ * not exist yet), else the cache, else the server. Asking the server first would leave a message
+ * written offline unshown until the SDK notices the network is gone.
  */
-async function knownThread(uid: string): Promise<DocumentSnapshot> {
+async function knownThread(uid: string): Promise<DocumentSnapshot | null> {
+  const watched = watchedThreads.get(uid);
+  if (watched) return watched;
   try {
     return await getDocFromCache(threadRef(uid));
   } catch {
+    // Offline with nothing known: guess there is no thread yet. A wrong guess is refused by the
+    // rules once online, and the retry reads the server's thread.
+    if (!navigator.onLine) return null;
     return getDoc(threadRef(uid));
   }
 }
@@ -262,9 +276,10 @@ export async function sendAsMember(
   attachments: AttachmentRef[],
 ): Promise<Sending> {
   const thread = await knownThread(uid);
-  const seen = readWindow(thread.data(ESTIMATE));
-  const [step] = windowSteps(thread.exists() ? seen : null, Date.now());
-  const first = queueMemberMessage(uid, text, attachments, thread.exists(), step ?? { kind: 'new' });
+  const exists = thread?.exists() ?? false;
+  const seen = readWindow(thread?.data(ESTIMATE));
+  const [step] = windowSteps(exists ? seen : null, Date.now());
+  const first = queueMemberMessage(uid, text, attachments, exists, step ?? { kind: 'new' });
   const delivered = first.catch((error: unknown) => {
     if (!isDenied(error)) throw error;
     return retryWithServerWindow(uid, text, attachments, error);
