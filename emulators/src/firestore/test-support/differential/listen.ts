@@ -115,7 +115,8 @@ export function snapshotsOf(messages: Json[]): unknown[] {
 /**
  * Seeds, listens, waits for the first current snapshot (3 s at most), then commits one by one,
  * waiting after each for the snapshot it causes (0.4 s at most: a write outside the target causes
- * none). Over `rest` the stream is the WebChannel, over `grpc` gRPC's Listen.
+ * none). Over `rest` the stream is the WebChannel, over `grpc` gRPC's Listen. A Write channel
+ * answer is awaited up to 10 s (Google's emulator stalls for seconds under load).
  */
 export async function runListen(
   t: Transport,
@@ -143,7 +144,7 @@ export async function runListen(
     }
     let token = '';
     if (writer) {
-      const hs = (await messagesAfter(writer, 0, 3000))[0];
+      const hs = (await messagesAfter(writer, 0, 10_000))[0];
       token = String(hs?.['streamToken'] ?? '');
       if (!token) written.push({ handshake: hs ?? 'none' });
     }
@@ -152,7 +153,7 @@ export async function runListen(
       if (writer && token) {
         const n = writer.messages.length;
         await writer.send({ streamToken: token, writes });
-        const res = (await messagesAfter(writer, n, 3000))[0];
+        const res = (await messagesAfter(writer, n, 10_000))[0];
         token = String(res?.['streamToken'] ?? token);
         written.push(res && res['writeResults'] ? normCommit(res) : (res ?? 'no answer'));
       } else {
