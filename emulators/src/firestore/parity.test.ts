@@ -69,6 +69,21 @@ const and = (...filters: unknown[]) => ({ compositeFilter: { op: 'AND', filters 
 const order = (fieldPath: string) => ({ field: { fieldPath } });
 
 describe('one commit that touches a document twice', () => {
+  it("refuses a field name longer than 1,500 bytes (Firestore docs, Usage and limits: field name at most 1,500 bytes; words of Google's emulator)", async () => {
+    const long = 'k'.repeat(1501);
+    expect((await commit([set('long/x', { [long]: int(1) })])).json).toEqual(
+      invalid('The property.name is longer than 1500 bytes.'),
+    );
+    expect((await commit([set('long/x', { [long.slice(1)]: int(1) })])).status).toBe(200);
+  });
+
+  it("refuses a negative pageSize on a GET list (Google's emulator: 'Page size must be nonnegative.')", async () => {
+    const r = await fetch(`${docsUrl(h)}/long?pageSize=-1`, { headers: OWNER });
+    expect(r.status).toBe(400);
+    expect(await r.json()).toEqual(invalid('Page size must be nonnegative.'));
+    expect((await fetch(`${docsUrl(h)}/long?pageSize=1`, { headers: OWNER })).status).toBe(200);
+  });
+
   it("rejects a write that needs the document right after its delete (Google's emulator: 'Cannot delete then update an entity in the same request.')", async () => {
     await commit([set('twice/x', { n: int(1) })]);
     const exists = { currentDocument: { exists: true } };
