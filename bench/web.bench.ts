@@ -126,8 +126,10 @@ const results: BenchResult[] = [
     method: `production build; gzip of the entry, the page's chunk and their static imports; largest is views/${largestRoute.view}`,
     unit: 'KB gzip',
     samples: [largestRoute.kb],
-    budget: 130,
+    // The live pages carry the full Firestore SDK with its persistent multi-tab cache (issue 19).
+    budget: 250,
     better: 'lower',
+    anchor: 'full firebase/firestore with persistentMultipleTabManager ≈ 151 KB of it',
   },
   {
     name: 'web: JS loaded by the messages page',
@@ -143,7 +145,8 @@ const results: BenchResult[] = [
     method: 'production build; gzip of every JS chunk',
     unit: 'KB gzip',
     samples: [totalKb],
-    budget: 160,
+    // Was 160 before the live pages' full Firestore SDK (~151 KB) joined Lite (issue 19).
+    budget: 280,
     better: 'lower',
   },
   {
