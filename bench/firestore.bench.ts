@@ -402,6 +402,7 @@ async function webChannelRows(google: ReturnType<typeof findGoogleEmulator>): Pr
     const rssRuns: number[] = [];
     const perSession: number[] = [];
     for (let i = 0; i < MEMORY_RUNS; i++) {
+      console.error(`webchannel: idle sessions, run ${i + 1}`);
       const { child, port } = await start();
       const m = await idleSessionsRss(port, () => rss(child.pid!), IDLE);
       rssRuns.push(m.after);
@@ -410,8 +411,10 @@ async function webChannelRows(google: ReturnType<typeof findGoogleEmulator>): Pr
     }
     const { child, port } = await start();
     const { db, close } = admin(port);
+    console.error('webchannel: fan-out');
     const fan = await fanOut(port, db, FAN);
     await close();
+    console.error('webchannel: writes with and without listeners');
     const writes = await writesWithListeners(port, load, () => cpu(child.pid!));
     await stop(child);
     return { rss: rssRuns, perSession, fan, ...writes };

@@ -6,7 +6,7 @@
  * marker in each frame (no JSON parsing), so that the client costs little CPU beside the server's.
  */
 import { type ChildProcess, fork } from 'node:child_process';
-import { Agent, request } from 'node:http';
+import { Agent, type ClientRequest, request } from 'node:http';
 import { join } from 'node:path';
 import type { Firestore } from 'firebase-admin/firestore';
 import type { WriteOrder, WriteReport } from './admin-writer.js';
@@ -121,29 +121,56 @@ export async function openListener(
       }
       const cut = need - have;
       pending.push(c.slice(0, cut));
-      listener.onFrame(pending.join(''));
+      lastFrame = pending.join('');
+      listener.onFrame(lastFrame);
       c = c.slice(cut);
       pending = [];
       have = 0;
       need = -1;
     }
   };
-  const req = request(
-    {
-      agent,
-      host: '127.0.0.1',
-      port,
-      path: channelPath({ RID: 'rpc', SID: sid, AID: '0', CI: '0', TYPE: 'xmlhttp', zx: 'c', t: '1' }),
-    },
-    (res) => {
-      res.setEncoding('utf8');
-      res.on('data', take);
-      res.on('error', () => {});
-    },
-  );
-  req.on('error', () => {});
-  req.end();
+  // As the SDK does, a back channel the server ends is attached again, acknowledging the last
+  // message seen (found in the last frame only when needed, to keep the client cheap).
+  let lastFrame = '';
+  let lastId = 0;
+  let closed = false;
+  let req: ClientRequest;
+  const attach = () => {
+    if (lastFrame) {
+      const ids = (JSON.parse(lastFrame) as [number][]).map((m) => m[0]);
+      lastId = Math.max(lastId, ...ids);
+      lastFrame = '';
+    }
+    req = request(
+      {
+        agent,
+        host: '127.0.0.1',
+        port,
+        path: channelPath({
+          RID: 'rpc',
+          SID: sid,
+          AID: String(lastId),
+          CI: '0',
+          TYPE: 'xmlhttp',
+          zx: 'c',
+          t: '1',
+        }),
+      },
+      (res) => {
+        res.setEncoding('utf8');
+        res.on('data', take);
+        res.on('error', () => {});
+        res.on('end', () => {
+          if (!closed && res.statusCode === 200) attach();
+        });
+      },
+    );
+    req.on('error', () => {});
+    req.end();
+  };
+  attach();
   listener.close = async () => {
+    closed = true;
     req.destroy();
     await httpText(port, 'POST', channelPath({ SID: sid, RID: '2', TYPE: 'terminate' }), '');
   };
