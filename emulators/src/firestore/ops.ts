@@ -48,6 +48,21 @@ function readOnlyTime(options: unknown, codec: Codec): string | undefined {
   return isRecord(ro) ? parseReadTime(ro['readTime'], codec) : undefined;
 }
 
+/**
+ * TransactionOptions: `mode` is a oneof (readOnly or readWrite) and a retry id is bytes; two modes or
+ * an id that is not base64 is not a valid payload (Google's emulator's words).
+ */
+function checkOptions(o: Record<string, unknown>): void {
+  if (isRecord(o['readOnly']) && isRecord(o['readWrite'])) throw invalid("Payload isn't valid for request.");
+  const rw = o['readWrite'];
+  const retry = isRecord(rw) ? rw['retryTransaction'] : undefined;
+  if (
+    typeof retry === 'string' &&
+    (!/^[A-Za-z0-9+/_-]*={0,2}$/.test(retry) || retry.replace(/=+$/, '').length % 4 === 1)
+  )
+    throw invalid("Payload isn't valid for request.");
+}
+
 function txnSelector(req: Record<string, unknown>, codec: Codec): TxnSelector {
   const t = req['transaction'];
   const n = req['newTransaction'];
@@ -60,6 +75,7 @@ function txnSelector(req: Record<string, unknown>, codec: Codec): TxnSelector {
     throw invalid("Payload isn't valid for request.");
   if (typeof t === 'string' && t !== '') return { transaction: t };
   if (isRecord(n)) {
+    checkOptions(n);
     const rw = n['readWrite'];
     const retry =
       isRecord(rw) && typeof rw['retryTransaction'] === 'string' ? rw['retryTransaction'] : undefined;
@@ -250,6 +266,8 @@ export function beginTransaction(
   const req = raw === undefined || raw === null ? {} : body(raw);
   const db = databaseOf(core, database);
   const o = req['options'];
+  if (o !== undefined && o !== null && !isRecord(o)) throw invalid("Payload isn't valid for request.");
+  if (isRecord(o)) checkOptions(o);
   const readOnly = isRecord(o) && isRecord(o['readOnly']);
   const rw = isRecord(o) ? o['readWrite'] : undefined;
   const retry =

@@ -77,6 +77,27 @@ describe('one commit that touches a document twice', () => {
     expect((await commit([set('long/x', { [long.slice(1)]: int(1) })])).status).toBe(200);
   });
 
+  it("refuses REST bodies with unknown members or two members of a oneof (proto3 JSON; Google's emulator: 'Payload isn't valid for request.')", async () => {
+    const bad = invalid("Payload isn't valid for request.");
+    expect((await commit([{ ...set('strict/x'), bogus: true }])).json).toEqual(bad);
+    const two = { fieldPath: 'n', increment: int(1), maximum: int(1) };
+    expect((await commit([{ ...set('strict/x'), updateTransforms: [two] }])).json).toEqual(bad);
+    const begin = (options: unknown) =>
+      rest(`${docsUrl(h)}:beginTransaction`, { options }, OWNER).then((r) => r.json);
+    expect(await begin({ readOnly: {}, readWrite: {} })).toEqual(bad);
+    expect(await begin({ readWrite: { retryTransaction: 'x' } })).toEqual(bad);
+    expect(await begin('x')).toEqual(bad);
+    expect(
+      (
+        await query({
+          from: [{ collectionId: 'strict' }],
+          orderBy: [{ field: { fieldPath: 'a' }, direction: 'SIDEWAYS' }],
+        })
+      ).json,
+    ).toEqual(bad);
+    expect((await commit([set('strict/x')])).status).toBe(200);
+  });
+
   it("refuses a negative pageSize on a GET list (Google's emulator: 'Page size must be nonnegative.')", async () => {
     const r = await fetch(`${docsUrl(h)}/long?pageSize=-1`, { headers: OWNER });
     expect(r.status).toBe(400);

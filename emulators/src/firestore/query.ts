@@ -259,6 +259,9 @@ export function parseQuery(parent: string, raw: unknown, codec: Codec, implicit:
   const orderBy: Order[] = orderRaw.map((o) => {
     if (!isRecord(o)) throw invalid('Invalid orderBy.');
     const dir = enumName(o['direction'], DIRECTIONS);
+    // An enum name the message does not have is not a valid payload (Google's emulator's words).
+    if (typeof dir === 'string' && !(DIRECTIONS as readonly string[]).includes(dir))
+      throw invalid("Payload isn't valid for request.");
     return { field: fieldRef(o['field']), desc: dir === 'DESCENDING' };
   });
   const ineq = new Map<string, FieldRef>();

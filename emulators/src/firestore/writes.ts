@@ -5,6 +5,7 @@
  */
 import { type Codec, enumName, isRecord } from './codec.js';
 import { Code, FirestoreError, invalid } from './errors.js';
+import { jsonCodec } from './json-codec.js';
 import {
   documentName,
   formatFieldPath,
@@ -78,10 +79,41 @@ function validateFieldNames(fields: Fields, depth: number): void {
 
 const SERVER_VALUES = ['SERVER_VALUE_UNSPECIFIED', 'REQUEST_TIME'] as const;
 
+const WRITE_KEYS = [
+  'update',
+  'delete',
+  'verify',
+  'transform',
+  'updateMask',
+  'updateTransforms',
+  'currentDocument',
+];
+const TRANSFORMATIONS = [
+  'setToServerValue',
+  'increment',
+  'maximum',
+  'minimum',
+  'appendMissingElements',
+  'removeAllFromArray',
+];
+
+/**
+ * A REST body (proto3 JSON) with a member the message does not have is refused, in Google's
+ * emulator's words (production's front end refuses it too); over gRPC the decoder has dropped
+ * unknown fields already.
+ */
+function onlyKnown(raw: Record<string, unknown>, keys: readonly string[], codec: Codec): void {
+  if (codec !== jsonCodec) return;
+  for (const k of Object.keys(raw)) if (!keys.includes(k)) throw invalid("Payload isn't valid for request.");
+}
+
 function parseTransform(raw: unknown, codec: Codec): FieldTransform {
   if (!isRecord(raw)) throw invalid('Field transform must be an object.');
-  const path = parseFieldPath(raw['fieldPath']);
+  onlyKnown(raw, ['fieldPath', ...TRANSFORMATIONS], codec);
   const has = (k: string) => raw[k] !== undefined && raw[k] !== null;
+  // transform_type is a oneof: two of them is not a valid payload (Google's emulator).
+  if (TRANSFORMATIONS.filter(has).length > 1) throw invalid("Payload isn't valid for request.");
+  const path = parseFieldPath(raw['fieldPath']);
   if (has('setToServerValue')) {
     if (enumName(raw['setToServerValue'], SERVER_VALUES) !== 'REQUEST_TIME') {
       throw invalid('setToServerValue must be REQUEST_TIME.');
@@ -130,6 +162,7 @@ function docOp(name: unknown): { name: string; resource: ResourcePath; path: str
 
 export function parseWrite(raw: unknown, codec: Codec): WriteOp {
   if (!isRecord(raw)) throw invalid('Write must be an object.');
+  onlyKnown(raw, WRITE_KEYS, codec);
   const precondition = parsePrecondition(raw['currentDocument'], codec);
   const transformsRaw = raw['updateTransforms'] ?? [];
   if (!Array.isArray(transformsRaw)) throw invalid('updateTransforms must be an array.');
