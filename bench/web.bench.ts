@@ -8,6 +8,7 @@ import { build, preview } from 'vite';
 import { launchChromium } from '../test/support/browser.js';
 import { ROOT } from '../scripts/lib/project.js';
 import { type BenchResult, report } from './harness.js';
+import { WEB_BUDGETS } from './web-budgets.js';
 
 interface ManifestChunk {
   file: string;
@@ -117,7 +118,7 @@ const results: BenchResult[] = [
     method: 'production build; gzip of the entry chunk and its static imports',
     unit: 'KB gzip',
     samples: [signInKb],
-    budget: 90,
+    budget: WEB_BUDGETS.signInPageKb,
     better: 'lower',
     anchor: 'Firebase SDK floor with Firestore Lite ≈ 71 KB',
   },
@@ -126,8 +127,7 @@ const results: BenchResult[] = [
     method: `production build; gzip of the entry, the page's chunk and their static imports; largest is views/${largestRoute.view}`,
     unit: 'KB gzip',
     samples: [largestRoute.kb],
-    // The live pages carry the full Firestore SDK with its persistent multi-tab cache (issue 19).
-    budget: 250,
+    budget: WEB_BUDGETS.largestPageKb,
     better: 'lower',
     anchor: 'full firebase/firestore with persistentMultipleTabManager ≈ 151 KB of it',
   },
@@ -145,8 +145,7 @@ const results: BenchResult[] = [
     method: 'production build; gzip of every JS chunk',
     unit: 'KB gzip',
     samples: [totalKb],
-    // Was 160 before the live pages' full Firestore SDK (~151 KB) joined Lite (issue 19).
-    budget: 280,
+    budget: WEB_BUDGETS.totalKb,
     better: 'lower',
   },
   {
@@ -154,7 +153,7 @@ const results: BenchResult[] = [
     method: 'headless Chromium (390×844) against vite preview, fresh context per run',
     unit: 'ms',
     samples: lcp,
-    budget: 1000,
+    budget: WEB_BUDGETS.signInLcpMs,
     better: 'lower',
   },
 ];
