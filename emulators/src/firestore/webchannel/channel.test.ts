@@ -22,6 +22,7 @@ service cloud.firestore {
     match /open/{id} { allow read, write: if true; }
     match /flood/{id} { allow read: if true; }
     match /fan/{id} { allow read: if true; }
+    match /big/{id} { allow read: if true; }
   }
 }`;
 
@@ -474,6 +475,44 @@ describe('WebChannel reconnect and resume', () => {
     const b = await collect('Listen', sid, (p) => p.length >= 2, a.last);
     expect(types(b.seen)).toEqual(['documentChange', 'targetChange:NO_CHANGE']);
     await terminate('Listen', sid);
+  });
+
+  it('a large result lost on its back channel is sent again when the client retries with AID=0 (the SDK does so; Unknown SID there stalled a query in the browser suite, firebase-js-sdk "Hanging query issue #7652")', async () => {
+    const server = channelServerOf(h.core);
+    const admin = adminClient(h);
+    for (let i = 0; i < 12; i++) await admin.doc(`big/d${i}`).set({ text: 'z'.repeat(400) });
+    const target = {
+      query: { parent: `${DB}/documents`, structuredQuery: { from: [{ collectionId: 'big' }] } },
+      targetId: 15,
+    };
+    const retry = async () => {
+      const sid = await open('Listen', [{ database: DB, addTarget: target }]);
+      const first = await collect('Listen', sid, (p) => types(p).includes('targetChange:NO_CHANGE'));
+      // The answer never reached the client, which asks again from the start.
+      const again = await fetch(
+        channelUrl('Listen', { RID: 'rpc', SID: sid, AID: '0', CI: '1', TYPE: 'xmlhttp' }),
+      );
+      return { sid, first, status: again.status, text: await again.text() };
+    };
+    try {
+      // Far more than the characters kept for a resend, but sent a moment ago.
+      server.configure({ retainSentChars: 1_000 });
+      const kept = await retry();
+      expect(kept.status).toBe(200);
+      const ids = (unframe(kept.text) as [number, unknown][][]).flat().map(([id]) => id);
+      expect(ids).toEqual(Array.from({ length: kept.first.last }, (_, i) => i + 1));
+      // Past the time window the same retry finds the result forgotten: the session ends, so
+      // the client's next request gets Unknown SID and it reconnects.
+      server.configure({ retainSentMs: 0 });
+      const lost = await retry();
+      expect(unframe(lost.text)).toEqual([]);
+      const next = await fetch(
+        channelUrl('Listen', { RID: 'rpc', SID: lost.sid, AID: '0', CI: '1', TYPE: 'xmlhttp' }),
+      );
+      expect(next.status).toBe(400);
+    } finally {
+      server.configure({ retainSentChars: 64 * 1024, retainSentMs: 10_000 });
+    }
   });
 });
 

@@ -24,6 +24,12 @@ export interface SessionLimits {
    */
   retainSentChars: number;
   /**
+   * Sent messages younger than this are kept whatever their size: the SDK retries a back channel
+   * that failed while a large result was arriving with its last acknowledged id (often 0), and
+   * must get the result again rather than "Unknown SID" (maxBufferedChars still bounds them).
+   */
+  retainSentMs: number;
+  /**
    * Bytes a back channel's socket may hold unsent before we stop writing to it until it drains: a
    * client that reads slowly keeps its messages in the session buffer, where maxBufferedChars
    * bounds them, instead of in Node's socket buffer, which nothing bounds.
@@ -44,6 +50,7 @@ export const DEFAULT_LIMITS: SessionLimits = {
   // Listen-only streams never acknowledge, so this is held by every listener: 64 KiB x 500
   // sessions = 32 MiB at most. Losing it costs a client only a reconnect with its resume tokens.
   retainSentChars: 64 * 1024,
+  retainSentMs: 10_000,
   maxSocketBacklog: 256 * 1024,
 };
 
@@ -57,6 +64,8 @@ export interface ChannelStream {
 interface Message {
   id: number;
   json: RawJson;
+  /** When it was written to a back channel (0: not yet). */
+  sentAt: number;
   /** UTF-16 length of `[id,[json]]`. */
   units: number;
 }
@@ -130,7 +139,7 @@ export class WebChannelSession {
     const id = this.nextArrayId++;
     // `[id,[payload]]`
     const units = json.units + String(id).length + 5;
-    this.buffer.push({ id, json, units });
+    this.buffer.push({ id, json, units, sentAt: 0 });
     this.adjust(units);
     // The session whose message passes either cap is dropped; its client reconnects and resumes.
     if (this.bufferedChars > this.limits.maxBufferedChars || this.budget.used > this.budget.max) {
@@ -234,10 +243,11 @@ export class WebChannelSession {
   private forgetOldSent(): void {
     let sentChars = 0;
     for (const m of this.buffer) if (m.id <= this.sentUpTo) sentChars += m.units;
+    const recent = Date.now() - this.limits.retainSentMs;
     let drop = 0;
     while (sentChars > this.limits.retainSentChars && drop < this.buffer.length) {
       const m = this.buffer[drop]!;
-      if (m.id > this.sentUpTo) break;
+      if (m.id > this.sentUpTo || m.sentAt > recent) break;
       sentChars -= m.units;
       this.adjust(-m.units);
       this.forgottenUpTo = m.id;
@@ -264,6 +274,8 @@ export class WebChannelSession {
     const pending = this.buffer.filter((m) => m.id > this.sentUpTo);
     if (pending.length === 0) return;
     this.sentUpTo = pending[pending.length - 1]!.id;
+    const now = Date.now();
+    for (const m of pending) m.sentAt = now;
     back.res.write(frameBytes(pending));
     this.forgetOldSent();
     if (back.longPoll) this.detachBackChannel(true);
