@@ -74,9 +74,10 @@ async function main(): Promise<number> {
       const [o1, g1] = [await runCase(ours.url, c, t), await runCase(google.url, c, t)];
       const d = difference(o1, g1);
       if (!d) continue;
-      // Listens depend on timing (a snapshot or Write answer late by more than the wait): a
-      // difference that does not come back on a second run is reported as flaky, not failed.
-      if (c.request.kind === 'listen' && !(await differs(c))) {
+      // Listens depend on timing (a snapshot or Write answer late by more than the wait; under
+      // load Google's Write channel sometimes answers nothing for 10 s): a difference that does
+      // not come back on one of two more runs is reported as flaky, not failed.
+      if (c.request.kind === 'listen' && (!(await differs(c)) || !(await differs(c)))) {
         const short = (x: unknown) => JSON.stringify(x).slice(0, 800);
         flaky.push(`${c.id} over ${t}: ${d}\n  google: ${short(g1)}\n  ours:   ${short(o1)}`);
         continue;
@@ -120,7 +121,7 @@ async function main(): Promise<number> {
       `\nconformance: ${cases.length} cases (seed ${seed}), ${failed} differences in ${seen.size} kinds, ` +
         `${excused} listed in parity-exceptions.json; over ${transports.join(' and ')}; ${secs} s (emulators ready in ${((tReady - t0) / 1000).toFixed(1)} s)`,
     );
-    if (flaky.length > 0) console.log(`flaky (differed once, not on a second run): ${flaky.join('\n')}`);
+    if (flaky.length > 0) console.log(`flaky (differed, then agreed on a rerun): ${flaky.join('\n')}`);
     const listed = (gap: boolean) =>
       [...byException]
         .filter(([id]) => (exceptions.find((e) => e.id === id)?.gap ?? false) === gap)
