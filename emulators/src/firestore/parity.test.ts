@@ -194,6 +194,111 @@ describe('one commit that touches a document twice', () => {
   });
 });
 
+describe('REST bodies read as proto3 JSON from the descriptors', () => {
+  const bad = invalid("Payload isn't valid for request.");
+  const post = (verb: string, body: unknown) =>
+    rest(`${docsUrl(h)}:${verb}`, body, OWNER).then((r) => r.json);
+  const q = (extra: Json = {}, body: Json = {}) =>
+    post('runQuery', { structuredQuery: { from: [{ collectionId: 'json' }], ...extra }, ...body });
+
+  it("refuses an unknown member at any depth of any request (Google's emulator (gcloud 528): 'Payload isn't valid for request.')", async () => {
+    expect(await post('commit', { writes: [], foo: 1 })).toEqual(bad);
+    expect(
+      await post('commit', { writes: [set('json/a', {}, { update: { name: `${ROOT}/json/a`, x: 1 } })] }),
+    ).toEqual(bad);
+    expect(
+      await post('commit', { writes: [set('json/a', { v: { arrayValue: { values: [], x: 1 } } })] }),
+    ).toEqual(bad);
+    expect(
+      await post('commit', { writes: [set('json/a', { v: { geoPointValue: { latitude: 1, x: 1 } } })] }),
+    ).toEqual(bad);
+    expect(
+      await post('commit', { writes: [set('json/a', {}, { updateMask: { fieldPaths: [], x: 1 } })] }),
+    ).toEqual(bad);
+    expect(
+      await post('batchGet', { documents: [`${ROOT}/json/a`], mask: { fieldPaths: ['a'], x: 1 } }),
+    ).toEqual(bad);
+    expect(await q({ x: 1 })).toEqual(bad);
+    expect(await q({ from: [{ collectionId: 'json', x: 1 }] })).toEqual(bad);
+    expect(await q({ startAt: { values: [], before: true, x: 1 } })).toEqual(bad);
+    expect(await q({}, { x: 1 })).toEqual(bad);
+    expect(
+      await post('runAggregationQuery', {
+        structuredAggregationQuery: {
+          structuredQuery: { from: [{ collectionId: 'json' }] },
+          aggregations: [{ count: { x: 1 } }],
+        },
+      }),
+    ).toEqual(bad);
+    expect(await post('beginTransaction', { options: { readWrite: {} }, x: 1 })).toEqual(bad);
+    expect(await post('rollback', { transaction: 'abcd', x: 1 })).toEqual(bad);
+    expect(await post('listCollectionIds', { x: 1 })).toEqual(bad);
+    expect(await post('batchWrite', { writes: [], x: 1 })).toEqual(bad);
+    expect(await post('partitionQuery', { x: 1 })).toEqual(bad);
+    const patch = await fetch(`${docsUrl(h)}/json/p`, {
+      method: 'PATCH',
+      headers: { ...OWNER, 'content-type': 'application/json' },
+      body: JSON.stringify({ fields: {}, x: 1 }),
+    });
+    expect(await patch.json()).toEqual(bad);
+  });
+
+  it("refuses two members of a oneof, a null one after the other included, and wrong JSON types (Google's emulator (gcloud 528): 'Payload isn't valid for request.')", async () => {
+    expect(await post('commit', { writes: [set('json/a', {}, { delete: `${ROOT}/json/a` })] })).toEqual(bad);
+    expect(await post('commit', { writes: [set('json/a', {}, { delete: null })] })).toEqual(bad);
+    expect(await post('commit', { writes: [{ delete: null, ...set('json/a') }] })).not.toEqual(bad);
+    expect(
+      await post('commit', {
+        writes: [
+          set('json/a', {}, { currentDocument: { exists: true, updateTime: '2020-01-01T00:00:00Z' } }),
+        ],
+      }),
+    ).toEqual(bad);
+    expect(
+      await post('commit', { writes: [set('json/a', { v: { integerValue: '1', stringValue: null } })] }),
+    ).toEqual(bad);
+    expect(
+      await q({
+        where: { ...field('a', 'EQUAL', int(1)), unaryFilter: { op: 'IS_NULL', field: { fieldPath: 'a' } } },
+      }),
+    ).toEqual(bad);
+    expect(await q({ limit: { value: 1 } })).toEqual(bad);
+    expect(await q({ limit: 1.5 })).toEqual(bad);
+    expect(await q({ from: { collectionId: 'json' } })).toEqual(bad);
+    expect(await q({}, { readTime: 1 })).toEqual(bad);
+    expect(await post('commit', { writes: [], transaction: 'a b' })).toEqual(bad);
+    expect(await post('commit', { writes: [set('json/a', { v: { booleanValue: 1 } })] })).toEqual(bad);
+    expect(await post('commit', { writes: [set('json/a', { v: int(1), w: null })] })).toEqual(bad);
+    expect(await post('listCollectionIds', { pageSize: 'x' })).toEqual(bad);
+    expect(await post('commit', null)).toEqual(bad);
+    expect(await post('commit', [])).toEqual(bad);
+  });
+
+  it("reads members by proto names too, null as unset, and scalars as protobuf's JSON reader does (Google's emulator (gcloud 528))", async () => {
+    const ok = {
+      writes: [set('json/b', { s: { stringValue: 1 }, t: { booleanValue: 'true' } })],
+      transaction: null,
+    };
+    expect(Object.keys((await post('commit', ok)) as Json)).toContain('commitTime');
+    const got = (
+      await rest(`${docsUrl(h)}:batchGet`, { documents: [`${ROOT}/json/b`], read_time: null }, OWNER)
+    ).json as { found?: { fields: Json } }[];
+    expect(got[0]?.found?.fields).toEqual({ s: { stringValue: '1' }, t: { booleanValue: true } });
+    const masked = await post('commit', {
+      writes: [
+        set('json/b', {}, { update_mask: { field_paths: ['s'] }, current_document: { exists: 'true' } }),
+      ],
+    });
+    expect(Object.keys(masked as Json)).toContain('commitTime');
+    expect(await q({ limit: '1', offset: 0.0, where: null, select: { fields: null } })).not.toHaveProperty(
+      'error',
+    );
+    expect(
+      ((await q({ orderBy: [{ field: { fieldPath: 'a' }, direction: 9 }] })) as Json)['error'],
+    ).toMatchObject({ status: 'INVALID_ARGUMENT', message: 'Unrecognized ordering.' });
+  });
+});
+
 describe('write results', () => {
   it("keeps the updateTime of a write that changes nothing, even after other writes in its commit (Google's emulator; the SDK's MutationResult: no-op writes keep the updateTime)", async () => {
     const first = await commit([set('noop/x', { n: int(1) })]);

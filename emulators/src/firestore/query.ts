@@ -259,6 +259,9 @@ export function parseQuery(parent: string, raw: unknown, codec: Codec, implicit:
   const orderBy: Order[] = orderRaw.map((o) => {
     if (!isRecord(o)) throw invalid('Invalid orderBy.');
     const dir = enumName(o['direction'], DIRECTIONS);
+    // A number the enum does not name (proto3 enums are open) passes decoding; Google's emulator
+    // then refuses it.
+    if (o['direction'] !== undefined && dir === undefined) throw invalid('Unrecognized ordering.');
     // An enum name the message does not have is not a valid payload (Google's emulator's words).
     if (typeof dir === 'string' && !(DIRECTIONS as readonly string[]).includes(dir))
       throw invalid("Payload isn't valid for request.");

@@ -5,7 +5,6 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http2';
-import { createRequire } from 'node:module';
 import { type Caller, callerFromHeader } from '../auth.js';
 import { isRecord } from '../codec.js';
 import type { FirestoreEmulatorCore } from '../emulator.js';
@@ -14,6 +13,7 @@ import { Code, FirestoreError, invalid } from '../errors.js';
 import { type ListenResponse, ListenSession } from '../listen.js';
 import * as ops from '../ops.js';
 import { parseResource } from '../paths.js';
+import { firestoreProtos } from '../protos.js';
 import {
   encodeDocument,
   encodeFields,
@@ -25,49 +25,9 @@ import {
 } from './codec.js';
 import type { GrpcMethod, MethodCodec, Msg, StreamCall } from './transport.js';
 
-/** The parts of protobufjs that we use. */
-interface PbType {
-  decode(buf: Uint8Array): object;
-  toObject(msg: object, opts: object): Msg;
-  fromObject(obj: Msg): object;
-  encode(msg: object): { finish(): Uint8Array };
-}
-interface PbMessageType {
-  fields: Record<string, unknown>;
-  oneofs?: Record<string, { add(field: object): unknown }>;
-  add(field: object): unknown;
-}
-interface PbRoot {
-  resolveAll(): PbRoot;
-  lookupType(name: string): PbMessageType;
-  lookupService(name: string): {
-    methodsArray: {
-      name: string;
-      requestStream?: boolean;
-      responseStream?: boolean;
-      resolvedRequestType: PbType | null;
-      resolvedResponseType: PbType | null;
-    }[];
-  };
-}
-
 interface MethodShape extends MethodCodec {
   requestStream: boolean;
   responseStream: boolean;
-}
-
-/**
- * The protos shipped in @google-cloud/firestore (which never sends it) lack `Write.verify`
- * (google/firestore/v1/write.proto: `string verify = 5;` in `oneof operation`), which the full JS
- * SDK sends for documents a transaction read but did not write. Without it protobufjs would skip
- * the field as unknown and the write would look empty.
- */
-function addWriteVerify(root: PbRoot, Field: new (name: string, id: number, type: string) => object): void {
-  const write = root.lookupType('google.firestore.v1.Write');
-  if (write.fields['verify']) return;
-  const field = new Field('verify', 5, 'string');
-  write.add(field);
-  write.oneofs?.['operation']?.add(field);
 }
 
 /**
@@ -78,15 +38,7 @@ function addWriteVerify(root: PbRoot, Field: new (name: string, id: number, type
  * to the version firebase-admin's gRPC stack uses, so npm keeps a single copy.
  */
 export function loadFirestoreCodecs(): Map<string, MethodShape> {
-  const require = createRequire(import.meta.url);
-  const pb = require('protobufjs') as {
-    Root: { fromJSON(json: unknown): PbRoot };
-    Field: new (name: string, id: number, type: string) => object;
-  };
-  const json: unknown = require('@google-cloud/firestore/build/protos/v1.json');
-  const root = pb.Root.fromJSON(json);
-  addWriteVerify(root, pb.Field);
-  const service = root.resolveAll().lookupService('google.firestore.v1.Firestore');
+  const service = firestoreProtos().lookupService('google.firestore.v1.Firestore');
   const out = new Map<string, MethodShape>();
   for (const m of service.methodsArray) {
     const req = m.resolvedRequestType!;
@@ -95,13 +47,13 @@ export function loadFirestoreCodecs(): Map<string, MethodShape> {
       requestStream: m.requestStream === true,
       responseStream: m.responseStream === true,
       decode: (buf) => {
-        let decoded: object;
+        let decoded: ReturnType<typeof req.decode>;
         try {
           decoded = req.decode(buf);
         } catch (e) {
           throw invalid(`Invalid protobuf message: ${e instanceof Error ? e.message : String(e)}`);
         }
-        return req.toObject(decoded, LOADER_OPTIONS);
+        return req.toObject(decoded, LOADER_OPTIONS) as Msg;
       },
       encode: (obj) => res.encode(res.fromObject(obj)).finish(),
     });

@@ -15,19 +15,23 @@ import { formatTimestamp } from '../timestamps.js';
 import { CHANNEL_PATH, channelServerOf } from '../webchannel/channel.js';
 import { applyWritesFromRest } from './documents.js';
 import { corsHeaders, parseJsonBody, readBody, sendError, sendJson } from './http.js';
+import { readProtoJson } from './proto-json.js';
+
+/** The request message of each `documents:{verb}` and `{document}:{verb}` method (body: "*"). */
+const REQUESTS: Record<string, string> = {
+  commit: 'CommitRequest',
+  batchGet: 'BatchGetDocumentsRequest',
+  runQuery: 'RunQueryRequest',
+  runAggregationQuery: 'RunAggregationQueryRequest',
+  beginTransaction: 'BeginTransactionRequest',
+  rollback: 'RollbackRequest',
+  batchWrite: 'BatchWriteRequest',
+  listCollectionIds: 'ListCollectionIdsRequest',
+  partitionQuery: 'PartitionQueryRequest',
+};
 
 /** The `documents:{verb}` and `{document}:{verb}` methods of the REST API (the fuzz test draws from it). */
-export const VERBS = new Set([
-  'commit',
-  'batchGet',
-  'runQuery',
-  'runAggregationQuery',
-  'beginTransaction',
-  'rollback',
-  'batchWrite',
-  'listCollectionIds',
-  'partitionQuery',
-]);
+export const VERBS = new Set(Object.keys(REQUESTS));
 
 function decodeSegments(raw: string): string {
   try {
@@ -79,7 +83,7 @@ async function handle(core: FirestoreEmulatorCore, req: IncomingMessage, res: Se
     if (method !== 'POST') throw new FirestoreError(Code.NOT_FOUND, `Use POST for ${rest.slice(colon)}`);
     const resource = decodeSegments(rest.slice(0, colon));
     const verb = rest.slice(colon + 1);
-    const body = parseJsonBody(await readBody(req));
+    const body = readProtoJson(REQUESTS[verb]!, parseJsonBody(await readBody(req)));
     const database = resource.replace(/\/documents(\/.*)?$/, '');
     let out: unknown;
     switch (verb) {
@@ -142,7 +146,8 @@ async function handle(core: FirestoreEmulatorCore, req: IncomingMessage, res: Se
     return;
   }
   if (method === 'DELETE' || method === 'PATCH') {
-    const body = method === 'PATCH' ? parseJsonBody(await readBody(req)) : undefined;
+    const body =
+      method === 'PATCH' ? readProtoJson('Document', parseJsonBody(await readBody(req))) : undefined;
     const out = await applyWritesFromRest(core, caller, database, name, method, body, url.searchParams);
     sendJson(req, res, 200, JSON.stringify(out));
     return;
