@@ -88,6 +88,14 @@ describe('messages with the company', () => {
 
     // The member writes, attaching an image, a zip and a program dressed up as an image.
     const memberPage = await signInMember(member);
+    // Verdicts come through a listener on uploads/{id} (issue 19), not by reading it over REST.
+    const verdictReads: string[] = [];
+    memberPage.on('request', (request) => {
+      // Firestore Lite reads a document with POST …/documents:batchGet naming it in the body.
+      const rest = /\/v1\/projects\/[^/]+\/databases\//.test(request.url());
+      if (rest && `${request.url()} ${request.postData() ?? ''}`.includes('/documents/uploads/'))
+        verdictReads.push(request.url());
+    });
     expect(await navOffers(memberPage, 'Staff inbox')).toBe(false);
     await goTo(memberPage, 'Messages');
     await memberPage.getByRole('heading', { name: 'Messages with the company' }).waitFor();
@@ -117,6 +125,7 @@ describe('messages with the company', () => {
     await expectText(attachmentRow(sentFiles, 'photo.png').getByRole('status'), 'Accepted');
     await expectText(attachmentRow(sentFiles, 'notes.zip').getByRole('status'), 'Accepted');
     expect(await pending.getByRole('listitem').count()).toBe(0);
+    expect(verdictReads).toEqual([]);
 
     // What the rules let through is what the page showed.
     const stored = await getFirestore(admin.app).collection(`threads/${member.uid}/messages`).get();

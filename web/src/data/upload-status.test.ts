@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseIntakeRecord, pollDelay, statusText } from './upload-status.js';
+import { parseIntakeRecord, statusText } from './upload-status.js';
 
 describe('statusText', () => {
   it('describes each phase', () => {
@@ -50,12 +50,5 @@ describe('parseIntakeRecord', () => {
     ).toBe('Invoice.bat.txt');
     expect(parseIntakeRecord(undefined)).toBeUndefined();
     expect(parseIntakeRecord({ status: 'pending' })).toBeUndefined();
-  });
-});
-
-describe('pollDelay', () => {
-  it('backs off from half a second to at most ten', () => {
-    expect([0, 1, 2, 3].map(pollDelay)).toEqual([500, 800, 1280, 2048]);
-    expect(pollDelay(20)).toBe(10_000);
   });
 });

@@ -56,13 +56,5 @@ export function parseIntakeRecord(data: Record<string, unknown> | undefined): In
   };
 }
 
-/**
- * Delay before the n-th poll (0-based) for an intake verdict: quick at first, since most files are
- * checked within a second or two, then backing off to every 10 s.
- */
-export function pollDelay(attempt: number): number {
-  return Math.min(10_000, Math.round(500 * 1.6 ** attempt));
-}
-
-/** After this long without a verdict, the member is told it is taking a while (polling goes on). */
+/** After this long without a verdict, the member is told it is taking a while (the listener stays). */
 export const SLOW_AFTER_MS = 60_000;

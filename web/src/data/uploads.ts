@@ -1,10 +1,8 @@
-import { doc, firestore, getDoc } from '../firebase/firestore.js';
 import { downloadChecked, type DownloadOptions } from '../firebase/downloads.js';
 import { ref, storage, type UploadTask, uploadBytesResumable } from '../firebase/storage.js';
 import { type AttachmentType, newUploadId } from './attachments.js';
 import { stallAfterMs, type StallTimer, stallTimer } from './stall.js';
 import { failureMessage, type TransferFailure, uploadFailureOf } from './transfer-errors.js';
-import { type IntakeRecord, parseIntakeRecord, pollDelay, SLOW_AFTER_MS } from './upload-status.js';
 
 /**
  * Attachment bytes live at uploads/{folderUid}/{uploadId}/{name}, where folderUid is the member
@@ -137,51 +135,6 @@ export function startUpload(
 }
 
 // Verdicts never change once written, so each is fetched until found and then remembered.
-const verdicts = new Map<string, IntakeRecord>();
-
-export async function readIntake(uploadId: string): Promise<IntakeRecord | undefined> {
-  const known = verdicts.get(uploadId);
-  if (known) return known;
-  const record = parseIntakeRecord((await getDoc(doc(firestore(), 'uploads', uploadId))).data());
-  if (record) verdicts.set(uploadId, record);
-  return record;
-}
-
-const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
-
-function isPermanent(error: unknown): boolean {
-  const code = (error as { code?: unknown } | null)?.code;
-  return code === 'permission-denied' || code === 'unauthenticated';
-}
-
-/**
- * Firestore Lite has no listeners, so the verdict is polled with backoff (upload-status.ts) for as
- * long as `alive()` says someone is looking. Undefined when the caller went away first.
- */
-export async function waitForIntake(
-  uploadId: string,
-  alive: () => boolean,
-  onSlow: () => void,
-): Promise<IntakeRecord | undefined> {
-  const started = Date.now();
-  let toldSlow = false;
-  for (let attempt = 0; ; attempt += 1) {
-    try {
-      const record = await readIntake(uploadId);
-      if (record) return record;
-    } catch (error) {
-      if (isPermanent(error)) throw error;
-      // Transient (network, server busy): the next poll tries again.
-    }
-    if (!toldSlow && Date.now() - started > SLOW_AFTER_MS) {
-      toldSlow = true;
-      onSlow();
-    }
-    await sleep(pollDelay(attempt));
-    if (!alive()) return undefined;
-  }
-}
-
 /** Through the downloadFile function: served once the intake accepted it, typed and named from its record. */
 export function downloadUpload(path: string, options: DownloadOptions = {}): Promise<Blob> {
   return downloadChecked(path, options);

@@ -1,7 +1,8 @@
 import { safeFileName } from '../data/attachments.js';
 import type { AttachmentRef } from '../data/compose.js';
 import { type AttachmentState, statusText } from '../data/upload-status.js';
-import { downloadUpload, waitForIntake } from '../data/uploads.js';
+import { waitForIntake } from '../data/intake-verdict.js';
+import { downloadUpload } from '../data/uploads.js';
 import { h } from '../ui/dom.js';
 import { describeError } from '../ui/errors.js';
 import { downloadPanel } from '../ui/download-panel.js';
@@ -31,12 +32,16 @@ function showThumbnail(item: HTMLElement, path: string, name: string): void {
 }
 
 /**
- * One attachment of a sent message: its name, the intake's verdict (polled until it arrives) and,
+ * One attachment of a sent message: its name, the intake's verdict (heard as soon as it is written, while the page is shown) and,
  * once accepted, a download through the downloadFile function with the reader's token. The name
  * in the message is the sender's free text; once the intake has answered, the name shown and
  * saved is the one it made (no control or bidi characters, an extension matching the bytes).
  */
-export function sentAttachment(attachment: AttachmentRef, folderUid: string): HTMLElement {
+export function sentAttachment(
+  attachment: AttachmentRef,
+  folderUid: string,
+  signal: AbortSignal,
+): HTMLElement {
   let name = safeFileName(attachment.name);
   const status = h('span', { class: 'attachment-status', role: 'status', 'aria-live': 'polite' });
   const label = h('span', { class: 'attachment-name' }, name);
@@ -53,12 +58,7 @@ export function sentAttachment(attachment: AttachmentRef, folderUid: string): HT
   show({ phase: 'checking' });
 
   let path = '';
-  // Polling stops when the conversation is no longer on screen.
-  waitForIntake(
-    attachment.id,
-    () => item.isConnected,
-    () => show({ phase: 'slow' }),
-  ).then(
+  waitForIntake(attachment.id, signal, () => show({ phase: 'slow' })).then(
     (record) => {
       if (!record) return;
       show({ phase: 'checked', record });

@@ -2,7 +2,8 @@ import { ACCEPT, checkAttachment, formatSize, MAX_ATTACHMENTS } from '../data/at
 import { type AttachmentRef, composeMessage, MAX_TEXT_LENGTH } from '../data/compose.js';
 import type { Sending } from '../data/messages.js';
 import { type AttachmentState, type IntakeRecord, statusText } from '../data/upload-status.js';
-import { startUpload, type Upload, waitForIntake } from '../data/uploads.js';
+import { waitForIntake } from '../data/intake-verdict.js';
+import { startUpload, type Upload } from '../data/uploads.js';
 import { h, statusRegion } from '../ui/dom.js';
 import { describeError } from '../ui/errors.js';
 import { progressBar } from '../ui/progress.js';
@@ -23,6 +24,8 @@ function isUsable(state: AttachmentState): boolean {
 export interface ComposerOptions {
   /** Whose conversation folder the files go to (uploads/{folderUid}/…). */
   folderUid: string;
+  /** The page's lifetime: verdicts still awaited stop being listened to when it aborts. */
+  signal: AbortSignal;
   /** Field ids must be unique on the page. */
   idPrefix: string;
   /** Resolves once the message is queued (and shown); `delivered` settles when the server answers. */
@@ -134,11 +137,7 @@ export function messageComposer(options: ComposerOptions): HTMLFormElement {
       },
       stored: () => {
         show({ phase: 'checking' });
-        waitForIntake(
-          upload.id,
-          () => row.isConnected,
-          () => show({ phase: 'slow' }),
-        ).then(
+        waitForIntake(upload.id, options.signal, () => show({ phase: 'slow' })).then(
           (record?: IntakeRecord) => {
             if (record) show({ phase: 'checked', record });
           },

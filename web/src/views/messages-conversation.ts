@@ -51,7 +51,7 @@ function messageItem(message: Message, options: ConversationOptions): HTMLElemen
       ? h(
           'ul',
           { class: 'attachments', 'aria-label': 'Attached files' },
-          ...message.attachments.map((a) => sentAttachment(a, options.threadUid)),
+          ...message.attachments.map((a) => sentAttachment(a, options.threadUid, options.signal)),
         )
       : null,
   );
@@ -88,6 +88,7 @@ export function conversationPanel(options: ConversationOptions): HTMLElement {
     announcer,
     messageComposer({
       folderUid: options.threadUid,
+      signal: options.signal,
       idPrefix: `message-${options.reader.role}`,
       send: options.send,
       describe: describeSendError,
