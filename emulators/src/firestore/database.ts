@@ -445,9 +445,15 @@ export class Database {
       // Names of one collection: in id order, numeric `__id<n>__` ids first (as queries order them).
       all.sort((a, b) => compareNames(a.name, b.name));
     }
-    const start = opts.pageToken
-      ? Number.parseInt(Buffer.from(opts.pageToken, 'base64').toString(), 10) || 0
-      : 0;
+    // Our page tokens are base64 offsets; any other token is refused, in the words Google's
+    // emulator uses for one it cannot read (e.g. "abc").
+    const offset = opts.pageToken ? Buffer.from(opts.pageToken, 'base64').toString() : '0';
+    if (
+      !/^\d{1,15}$/.test(offset) ||
+      (opts.pageToken && Buffer.from(offset).toString('base64') !== opts.pageToken)
+    )
+      throw invalid('invalid page token');
+    const start = Number(offset);
     const size = opts.pageSize && opts.pageSize > 0 ? opts.pageSize : all.length;
     const docs = all.slice(start, start + size);
     const next = start + size < all.length ? Buffer.from(String(start + size)).toString('base64') : undefined;

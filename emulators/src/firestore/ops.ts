@@ -8,7 +8,7 @@ import type { Caller } from './auth.js';
 import { type Codec, isRecord } from './codec.js';
 import { type BatchGetItem, type Database, type DocJson, parentPath, type TxnSelector } from './database.js';
 import type { FirestoreEmulatorCore } from './emulator.js';
-import { invalid, toFirestoreError } from './errors.js';
+import { Code, FirestoreError, invalid, toFirestoreError } from './errors.js';
 import { jsonCodec } from './json-codec.js';
 import {
   type DatabaseId,
@@ -29,6 +29,17 @@ export function databaseOf(core: FirestoreEmulatorCore, name: unknown): Database
 
 function sameDb(a: DatabaseId, b: DatabaseId): boolean {
   return a.project === b.project && a.database === b.database;
+}
+
+/**
+ * A document of another database than the request's: production's words, as users quote them
+ * (apache/beam#29174, googleapis/nodejs-firestore#1901).
+ */
+function otherDatabase(request: DatabaseId, other: DatabaseId) {
+  const name = (d: DatabaseId) => `projects/${d.project}/databases/${d.database}`;
+  return invalid(
+    `The request was for database '${name(request)}' but was attempting to access database '${name(other)}'`,
+  );
 }
 
 /**
@@ -121,7 +132,7 @@ export async function batchGet(
   if (!Array.isArray(docs)) throw invalid('documents must be an array.');
   const parsed = docs.map((n) => {
     const r = parseDocumentName(n);
-    if (!sameDb(r.db, db.id)) throw invalid(`Document ${String(n)} is not in ${db.root}.`);
+    if (!sameDb(r.db, db.id)) throw otherDatabase(db.id, r.db);
     return { name: documentName(r.db, r.segments), path: r.segments.join('/') };
   });
   // A document named twice is answered once (Google's emulator).
@@ -197,7 +208,7 @@ function parseWrites(raw: unknown, codec: Codec, db: Database): WriteOp[] {
   if (!Array.isArray(writes)) throw invalid('writes must be an array.');
   return writes.map((w) => {
     const op = parseWrite(w, codec);
-    if (!sameDb(op.resource.db, db.id)) throw invalid(`Document ${op.name} is not in ${db.root}.`);
+    if (!sameDb(op.resource.db, db.id)) throw otherDatabase(db.id, op.resource.db);
     return op;
   });
 }
@@ -334,7 +345,18 @@ export async function partitionQuery(
   if (p.path !== '') throw invalid('PartitionQuery takes the database root as its parent, not a document.');
   const count = Number(req['partitionCount'] ?? 0);
   if (!Number.isSafeInteger(count) || count <= 0) throw invalid('partitionCount must be a positive integer.');
-  const q = parseQuery(p.path, req['structuredQuery'], codec);
+  const shape = () =>
+    invalid(
+      'PartitionQuery needs a collection group query (allDescendants) ordered by __name__ ascending, with no filters, cursors, limit, offset or projection.',
+    );
+  let q;
+  try {
+    q = parseQuery(p.path, req['structuredQuery'], codec);
+  } catch (e) {
+    // A descending key scan (FAILED_PRECONDITION for queries) is a malformed partition request.
+    if (e instanceof FirestoreError && e.code === Code.FAILED_PRECONDITION) throw shape();
+    throw e;
+  }
   const nameOnly = q.orderBy.length === 1 && q.orderBy[0]!.field.isName && !q.orderBy[0]!.desc;
   if (
     !q.allDescendants ||
@@ -346,9 +368,7 @@ export async function partitionQuery(
     q.select ||
     !nameOnly
   ) {
-    throw invalid(
-      'PartitionQuery needs a collection group query (allDescendants) ordered by __name__ ascending, with no filters, cursors, limit, offset or projection.',
-    );
+    throw shape();
   }
   const db = core.db(p.db);
   // PartitionQueryRequest has no transaction fields, only read_time.
@@ -363,6 +383,24 @@ export async function partitionQuery(
   return { partitions: r.items, nextPageToken: r.nextPageToken };
 }
 
+/**
+ * ListDocumentsRequest.order_by: 'The optional ordering of the documents to return. For example:
+ * priority desc, __name__ desc. This mirrors the StructuredQuery.order_by used in Firestore queries
+ * but in a string representation.' (REST/RPC reference). A clause that is not a field path with an
+ * optional asc/desc is refused in Google's emulator's words.
+ */
+function listOrder(raw: unknown): { field: { fieldPath: string }; direction: string }[] {
+  if (typeof raw !== 'string' || raw.trim() === '') return [];
+  return raw.split(',').map((clause) => {
+    const m = /^\s*(`(?:[^`\\]|\\.)+`|[^\s`]+)(?:\s+(asc|desc))?\s*$/i.exec(clause);
+    if (!m) throw invalid(`Invalid order by clause "${raw.slice(0, 200)}".`);
+    return {
+      field: { fieldPath: m[1]! },
+      direction: m[2]?.toLowerCase() === 'desc' ? 'DESCENDING' : 'ASCENDING',
+    };
+  });
+}
+
 export function listDocuments(
   core: FirestoreEmulatorCore,
   caller: Caller,
@@ -374,14 +412,17 @@ export function listDocuments(
   const p = parentPath(parent);
   const db = core.db(p.db);
   const mask = maskOf(req['mask']);
-  const structured: Record<string, unknown> = { from: [{ collectionId }] };
+  const orderBy = listOrder(req['orderBy']);
+  const showMissing = req['showMissing'] === true || req['showMissing'] === 'true';
+  if (orderBy.length > 0 && showMissing) throw invalid('cannot specify an order when show_missing is true');
+  const structured: Record<string, unknown> = { from: [{ collectionId }], orderBy };
   const q = parseQuery(p.path, structured, codec);
   q.select = mask;
   // Google's emulator's check and words (issue 18 harness, bad requests).
   if (Number(req['pageSize'] ?? 0) < 0) throw invalid('Page size must be nonnegative.');
   const r = db.listDocuments(caller, q, {
     readTime: parseReadTime(req['readTime'], codec),
-    showMissing: req['showMissing'] === true || req['showMissing'] === 'true',
+    showMissing,
     pageSize: Number(req['pageSize'] ?? 0) || undefined,
     pageToken: typeof req['pageToken'] === 'string' ? req['pageToken'] : undefined,
   });

@@ -127,6 +127,10 @@ export function parseFieldPath(path: unknown): string[] {
       if (!SIMPLE_SEGMENT.test(seg)) throw bad();
       i += seg.length;
     }
+    // Field names matching __.*__ are reserved (Firestore docs, Usage and limits: constraints on
+    // field names), at any depth; Google's emulator's words. It lets `__name__` through.
+    if (seg.length > 4 && seg.startsWith('__') && seg.endsWith('__') && seg !== '__name__')
+      throw invalid(`Invalid reserved name in field path ${seg}`);
     out.push(seg);
     if (i >= path.length) return out;
     if (path[i] !== '.' || i + 1 >= path.length) throw bad();

@@ -4,7 +4,7 @@
  * google/firestore/v1/query.proto comments) and evaluation over the store.
  */
 import { type Codec, enumName, isRecord } from './codec.js';
-import { invalid } from './errors.js';
+import { Code, FirestoreError, invalid } from './errors.js';
 import { parseFieldPath, validateSegment } from './paths.js';
 import type { Store, StoredDoc } from './store.js';
 import {
@@ -175,6 +175,25 @@ const INEQUALITY: ReadonlySet<string> = new Set([
   'IS_NOT_NULL',
 ]);
 
+/** Whether the filter (a conjunction) has a not-in whose list holds null, so nothing matches. */
+function notInNull(f: Filter | undefined): boolean {
+  if (!f) return false;
+  if (f.kind === 'composite') return f.op === 'AND' && f.filters.some(notInNull);
+  return (
+    f.kind === 'field' &&
+    f.op === 'NOT_IN' &&
+    'arrayValue' in f.value &&
+    (f.value.arrayValue.values ?? []).some((x) => 'nullValue' in x)
+  );
+}
+
+/** Whether every filter is on the key (or there is none). */
+function onlyKeyFilters(f: Filter | undefined): boolean {
+  if (!f) return true;
+  if (f.kind === 'composite') return f.filters.every(onlyKeyFilters);
+  return f.field.isName;
+}
+
 function inequalityFields(f: Filter | undefined, out: Map<string, FieldRef>): void {
   if (!f) return;
   if (f.kind === 'composite') for (const x of f.filters) inequalityFields(x, out);
@@ -242,16 +261,19 @@ function orderHas(orderBy: Order[], text: string): boolean {
  */
 export function parseQuery(parent: string, raw: unknown, codec: Codec, implicit: FieldRef[] = []): Query {
   if (!isRecord(raw)) throw invalid('structuredQuery must be an object.');
-  const from = raw['from'];
-  if (!Array.isArray(from) || from.length !== 1 || !isRecord(from[0])) {
+  const from = raw['from'] ?? [];
+  if (!Array.isArray(from) || from.length > 1 || (from.length === 1 && !isRecord(from[0]))) {
     throw invalid('A query must select exactly one collection (from).');
   }
-  const collectionId = from[0]['collectionId'];
-  if (typeof collectionId !== 'string' || collectionId === '' || collectionId.includes('/')) {
+  // No collection (`from: []`) or collection id "" (the proto default): a query of nothing, which
+  // Google's emulator (gcloud 528) answers with no documents; no collection has that id.
+  const selector: Record<string, unknown> = from.length === 1 ? (from[0] as Record<string, unknown>) : {};
+  const collectionId = selector['collectionId'] ?? '';
+  if (typeof collectionId !== 'string' || collectionId.includes('/')) {
     throw invalid('Query requires a valid collectionId.');
   }
-  validateSegment(collectionId, 'collectionId', true);
-  const allDescendants = from[0]['allDescendants'] === true;
+  if (collectionId !== '') validateSegment(collectionId, 'collectionId', true);
+  const allDescendants = selector['allDescendants'] === true;
   const filter =
     raw['where'] === undefined || raw['where'] === null ? undefined : parseFilter(raw['where'], codec, 0);
   const orderRaw = raw['orderBy'] ?? [];
@@ -277,8 +299,19 @@ export function parseQuery(parent: string, raw: unknown, codec: Codec, implicit:
     );
   }
   const keyAt = orderBy.findIndex((o) => o.field.isName);
-  if (keyAt >= 0 && (keyAt < orderBy.length - 1 || [...ineq.keys()].some((k) => !orderHas(orderBy, k)))) {
+  // A not-in list holding null matches nothing: Google's emulator (gcloud 528) answers no documents
+  // without checking where the inequality field is ordered (seed 7 case 176).
+  if (
+    keyAt >= 0 &&
+    !notInNull(filter) &&
+    (keyAt < orderBy.length - 1 || [...ineq.keys()].some((k) => !orderHas(orderBy, k)))
+  ) {
     throw invalid('order by clause cannot contain more fields after the key');
+  }
+  // Ordered first by the key descending with no filter but on the key: Google's emulator (gcloud
+  // 528) refuses the scan (also for collection groups, aggregations and a GET list's orderBy).
+  if (orderBy[0]?.field.isName && orderBy[0].desc && onlyKeyFilters(filter)) {
+    throw new FirestoreError(Code.FAILED_PRECONDITION, 'Firestore does not support descending key scans');
   }
   const after = [...new Set(implicit.filter((f) => !orderHas(orderBy, f.text)).map((f) => f.text))].sort();
   if (keyAt >= 0 && after.length > 0) {

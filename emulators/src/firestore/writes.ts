@@ -63,8 +63,10 @@ function validateFieldNames(fields: Fields, depth: number): void {
     if (k === '') throw invalid('Field names must not be empty.');
     // Production's limit (Firestore quotas: field name at most 1,500 bytes); Google's emulator's words.
     if (Buffer.byteLength(k, 'utf8') > 1500) throw invalid('The property.name is longer than 1500 bytes.');
-    if (depth === 0 && k.length > 4 && k.startsWith('__') && k.endsWith('__')) {
-      throw invalid(`field name ${k} is reserved`);
+    // Reserved at any depth (Firestore docs, Usage and limits: field names must not match
+    // __.*__); Google's emulator words the nested case differently.
+    if (k.length > 4 && k.startsWith('__') && k.endsWith('__')) {
+      throw invalid(depth === 0 ? `field name ${k} is reserved` : `field name '${k}' is reserved.`);
     }
     const v = fields[k]!;
     if ('mapValue' in v && v.mapValue.fields) validateFieldNames(v.mapValue.fields, depth + 1);
@@ -114,6 +116,9 @@ function parseTransform(raw: unknown, codec: Codec): FieldTransform {
   // transform_type is a oneof: two of them is not a valid payload (Google's emulator).
   if (TRANSFORMATIONS.filter(has).length > 1) throw invalid("Payload isn't valid for request.");
   const path = parseFieldPath(raw['fieldPath']);
+  // A transform would write a field named `__name__`, a reserved name (Firestore docs, Usage and
+  // limits); Google's emulator writes it as `__key__` instead.
+  if (path.some((seg) => seg === '__name__')) throw invalid('Invalid reserved name in field path __name__');
   if (has('setToServerValue')) {
     if (enumName(raw['setToServerValue'], SERVER_VALUES) !== 'REQUEST_TIME') {
       throw invalid('setToServerValue must be REQUEST_TIME.');
