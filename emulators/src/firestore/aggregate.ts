@@ -13,7 +13,7 @@ export type Aggregation =
   { alias: string; kind: 'count'; upTo?: number } | { alias: string; kind: 'sum' | 'avg'; path: string[] };
 
 export function parseAggregations(raw: unknown, _codec: Codec): Aggregation[] {
-  if (!Array.isArray(raw) || raw.length === 0) throw invalid('At least one aggregation is required.');
+  if (!Array.isArray(raw) || raw.length === 0) throw invalid('Aggregations can not be empty.');
   // Production answers INVALID_ARGUMENT (firebase/flutterfire#12193) with a message that Google's
   // SDK tests match by /maximum number of aggregations/; Google's emulator answers 500 UNKNOWN.
   if (raw.length > 5) {
@@ -25,13 +25,15 @@ export function parseAggregations(raw: unknown, _codec: Codec): Aggregation[] {
   return raw.map((a, i) => {
     if (!isRecord(a)) throw invalid('Aggregation must be an object.');
     const alias = typeof a['alias'] === 'string' && a['alias'] !== '' ? a['alias'] : `field_${i + 1}`;
-    if (aliases.has(alias)) throw invalid(`Duplicate aggregation alias: ${alias}.`);
+    if (aliases.has(alias)) throw invalid(`Aggregation aliases contain duplicate alias: ${alias}.`);
     aliases.add(alias);
     if (isRecord(a['count'])) {
       const up = a['count']['upTo'];
       const raw = isRecord(up) ? up['value'] : up;
       const upTo = raw === undefined || raw === null ? undefined : Number(raw);
-      if (upTo !== undefined && (!Number.isInteger(upTo) || upTo <= 0))
+      if (upTo !== undefined && upTo < 0)
+        throw invalid('The `up_to` value in a COUNT aggregation must be greater than or equal to zero.');
+      if (upTo !== undefined && (!Number.isInteger(upTo) || upTo === 0))
         throw invalid('count.upTo must be positive.');
       return { alias, kind: 'count', upTo };
     }
@@ -42,7 +44,7 @@ export function parseAggregations(raw: unknown, _codec: Codec): Aggregation[] {
         return { alias, kind, path: parseFieldPath(isRecord(field) ? field['fieldPath'] : undefined) };
       }
     }
-    throw invalid('Aggregation must be one of count, sum or avg.');
+    throw invalid('Operator field in Aggregation is not set.');
   });
 }
 

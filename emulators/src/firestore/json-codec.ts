@@ -37,8 +37,21 @@ function parseBytes(raw: unknown): string {
   return Buffer.from(raw, raw.includes('-') || raw.includes('_') ? 'base64url' : 'base64').toString('base64');
 }
 
+/** A double as Java's Double.toString writes it (integral values with ".0", large ones with "E"). */
+function javaDouble(n: number): string {
+  if (Number.isInteger(n) && Math.abs(n) < 1e7) return n.toFixed(1);
+  if (Math.abs(n) >= 1e7) {
+    const [m, e] = n.toExponential().split('e');
+    return `${m!.includes('.') ? m : `${m}.0`}E${Number(e)}`;
+  }
+  return String(n);
+}
+
 export function jsonValue(raw: unknown, depth = 0): Value {
   if (depth > MAX_DEPTH) throw invalid('Value is nested too deeply.');
+  // An absent value or one with no member is a Value with no type (Google's emulator's words).
+  if (raw === undefined || raw === null || (isRecord(raw) && Object.keys(raw).length === 0))
+    throw invalid('Cannot convert firestore.v1.Value with type unset.');
   if (!isRecord(raw)) throw invalid('A value must be an object with exactly one value field.');
   const keys = Object.keys(raw);
   if (keys.length !== 1) throw invalid(`A value must have exactly one value field, got ${keys.length}.`);
@@ -64,15 +77,18 @@ export function jsonValue(raw: unknown, depth = 0): Value {
     case 'bytesValue':
       return { bytesValue: parseBytes(v) };
     case 'referenceValue':
-      parseDocumentName(v);
+      parseDocumentName(v, 'Resource name');
       return { referenceValue: v as string };
     case 'geoPointValue': {
       if (!isRecord(v)) throw invalid('geoPointValue must be an object.');
       const lat = v['latitude'] ?? 0;
       const lng = v['longitude'] ?? 0;
-      if (typeof lat !== 'number' || typeof lng !== 'number' || Math.abs(lat) > 90 || Math.abs(lng) > 180) {
-        throw invalid('Invalid geoPointValue.');
-      }
+      if (typeof lat !== 'number' || typeof lng !== 'number') throw invalid('Invalid geoPointValue.');
+      // Google's emulator's words, with Java's rendering of a double.
+      if (Math.abs(lat) > 90)
+        throw invalid(`Geo point latitude '${javaDouble(lat)}' outside permitted range -90.0 to 90.0.`);
+      if (Math.abs(lng) > 180)
+        throw invalid(`Geo point longitude '${javaDouble(lng)}' outside permitted range -180.0 to 180.0.`);
       return { geoPointValue: { latitude: lat, longitude: lng } };
     }
     case 'arrayValue': {

@@ -226,7 +226,7 @@ export class ListenSession {
       const names = docs['documents'];
       if (!Array.isArray(names) || names.length === 0)
         throw invalid('documents target needs document names.');
-      const parsed = names.map(parseDocumentName);
+      const parsed = names.map((n) => parseDocumentName(n));
       const db = this.resolve(parsed[0]!.db);
       const t: Target = { id, session: this, db, paths: new Set(), current: new Map() };
       const access = db.documentAccess();

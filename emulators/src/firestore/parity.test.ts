@@ -497,6 +497,39 @@ describe("found by the harness and settled on Google's emulator or production (i
     );
   });
 
+  it("words bad requests as Google's emulator (gcloud 528) does (issue 18 harness, bad requests: no wording difference left)", async () => {
+    const from = [{ collectionId: 'ord' }];
+    expect((await rest(`${docsUrl(h)}:runQuery`, {}, OWNER)).json).toEqual(
+      invalid('only structured queries are supported'),
+    );
+    expect((await query({ from, startAt: { values: [int(1)] } })).json).toEqual(
+      invalid('Cursor has too many values.'),
+    );
+    expect(
+      (await query({ from, orderBy: [order('__name__')], startAt: { values: [{ stringValue: 'x' }] } })).json,
+    ).toEqual(invalid('Cursor __key__ value is not a document reference.'));
+    expect((await query({ from, limit: -1 })).json).toEqual(invalid('limit is negative'));
+    expect((await commit([{ update: { name: 'c/a', fields: {} } }])).json).toEqual(
+      invalid('Document name "c/a" lacks "projects" at index 0.'),
+    );
+    expect((await commit([set('ord/w', { g: { geoPointValue: { latitude: 100 } } })])).json).toEqual(
+      invalid("Geo point latitude '100.0' outside permitted range -90.0 to 90.0."),
+    );
+    expect(
+      (
+        await commit([
+          set('ord/w', {}, { updateTransforms: [{ fieldPath: 'n', increment: { stringValue: 'x' } }] }),
+        ])
+      ).json,
+    ).toEqual(invalid('Input must be int64 or double.'));
+    expect((await commit([{ currentDocument: { exists: true } }])).json).toEqual(
+      invalid('empty write operation'),
+    );
+    expect((await rest(`${docsUrl(h)}:commit`, '{bad json', OWNER)).json).toEqual(
+      invalid("Payload isn't valid for request."),
+    );
+  });
+
   it("refuses a write to another project's document in production's words (apache/beam#29174, googleapis/nodejs-firestore#1901: 'The request was for database … but was attempting to access database …')", async () => {
     const other = { update: { name: 'projects/other/databases/(default)/documents/c/a', fields: {} } };
     expect((await commit([other])).json).toEqual(

@@ -45,7 +45,8 @@ export function validateSegment(s: string, what: string, isCollection = false): 
   if (s === '') throw invalid(`Invalid ${what}: empty path segment.`);
   if (s === '.' || s === '..') throw invalid(`Invalid ${what}: "${s}" is not allowed.`);
   validateReserved(s, isCollection);
-  if (Buffer.byteLength(s, 'utf8') > 1500) throw invalid(`Invalid ${what}: segment longer than 1500 bytes.`);
+  if (Buffer.byteLength(s, 'utf8') > 1500)
+    throw invalid('The key path element name is longer than 1500 bytes.');
 }
 
 /** Parses `projects/p/databases/d/documents[/a/b…]`; `requireDocuments` rejects a bare database name. */
@@ -63,15 +64,19 @@ export function parseResource(name: unknown, requireDocuments = true): ResourceP
 }
 
 /** Parses a document name; throws unless it names a document (even number of segments). */
-export function parseDocumentName(name: unknown): ResourcePath {
-  // Google's emulator's messages for an empty id and a collection name.
+export function parseDocumentName(name: unknown, kind = 'Document name'): ResourcePath {
+  // Google's emulator's messages for a name not under projects/, a trailing "/", an empty id and a
+  // collection name.
+  if (typeof name === 'string' && !name.startsWith('projects/'))
+    throw invalid(`${kind} "${name.slice(0, 200)}" lacks "projects" at index 0.`);
   const m = typeof name === 'string' ? PREFIX.exec(name) : null;
   if (m?.[3] !== undefined) {
     const text = name as string;
+    if (text.endsWith('/')) throw invalid(`${kind} "${text}" has invalid trailing "/".`);
     const start = text.length - m[3].length;
     let at = start;
     for (const seg of m[3].split('/')) {
-      if (seg === '') throw invalid(`Document name "${text}" lacks a resource id at index ${at}.`);
+      if (seg === '') throw invalid(`${kind} "${text}" lacks a resource id at index ${at}.`);
       at += seg.length + 1;
     }
   }
@@ -102,7 +107,9 @@ const SIMPLE_SEGMENT = /^[a-zA-Z_][a-zA-Z_0-9]*$/;
  * Google's emulator's messages.
  */
 export function parseFieldPath(path: unknown): string[] {
-  if (path === '') throw invalid('Invalid empty property path string.');
+  // An absent path is the proto default "" (Google's emulator's words).
+  if (path === '' || path === undefined || path === null)
+    throw invalid('Invalid empty property path string.');
   if (typeof path !== 'string') throw invalid('Field path must be a non-empty string.');
   const bad = () =>
     invalid(

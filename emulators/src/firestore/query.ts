@@ -122,7 +122,7 @@ function parseFilter(raw: unknown, codec: Codec, depth: number): Filter | undefi
     const field = fieldRef(f['field']);
     const value = codec.value(f['value']);
     if (op === 'IN' || op === 'NOT_IN' || op === 'ARRAY_CONTAINS_ANY') {
-      if (!('arrayValue' in value)) throw invalid(`A '${op}' filter requires an array value.`);
+      if (!('arrayValue' in value)) throw invalid(`'${op}' requires an ArrayValue.`);
       const n = value.arrayValue.values?.length ?? 0;
       if (n === 0) throw invalid(`A '${op}' filter requires a non-empty array value.`);
       if (n > MAX_DISJUNCTION)
@@ -158,6 +158,7 @@ function parseInt32(raw: unknown, what: string): number | undefined {
   const v = isRecord(raw) ? raw['value'] : raw;
   if (v === undefined || v === null) return undefined;
   const n = typeof v === 'string' ? Number(v) : v;
+  if (typeof n === 'number' && Number.isInteger(n) && n < 0) throw invalid(`${what} is negative`);
   if (typeof n !== 'number' || !Number.isInteger(n) || n < 0 || n > 2 ** 31 - 1) {
     throw invalid(`${what} must be a non-negative 32-bit integer.`);
   }
@@ -260,18 +261,19 @@ function orderHas(orderBy: Order[], text: string): boolean {
  * fields (Google's emulator orders by them, so a limit keeps the documents lowest in them).
  */
 export function parseQuery(parent: string, raw: unknown, codec: Codec, implicit: FieldRef[] = []): Query {
-  if (!isRecord(raw)) throw invalid('structuredQuery must be an object.');
+  if (!isRecord(raw)) throw invalid('only structured queries are supported');
   const from = raw['from'] ?? [];
-  if (!Array.isArray(from) || from.length > 1 || (from.length === 1 && !isRecord(from[0]))) {
+  if (!Array.isArray(from) || (from.length === 1 && !isRecord(from[0]))) {
     throw invalid('A query must select exactly one collection (from).');
   }
+  if (from.length > 1) throw invalid('StructuredQuery.from cannot have more than one collection selector.');
   // No collection (`from: []`) or collection id "" (the proto default): a query of nothing, which
   // Google's emulator (gcloud 528) answers with no documents; no collection has that id.
   const selector: Record<string, unknown> = from.length === 1 ? (from[0] as Record<string, unknown>) : {};
   const collectionId = selector['collectionId'] ?? '';
-  if (typeof collectionId !== 'string' || collectionId.includes('/')) {
-    throw invalid('Query requires a valid collectionId.');
-  }
+  if (typeof collectionId !== 'string') throw invalid('Query requires a valid collectionId.');
+  if (collectionId.includes('/'))
+    throw invalid(`Collection id "${collectionId}" is invalid because it contains "/".`);
   if (collectionId !== '') validateSegment(collectionId, 'collectionId', true);
   const allDescendants = selector['allDescendants'] === true;
   const filter =
@@ -352,8 +354,14 @@ export function parseQuery(parent: string, raw: unknown, codec: Codec, implicit:
   }
   const startAt = parseCursor(raw['startAt'], codec);
   const endAt = parseCursor(raw['endAt'], codec);
+  // Cursor values position the query's stated orders only (Google's emulator's checks and words).
   for (const c of [startAt, endAt]) {
-    if (c && c.values.length > orderBy.length) throw invalid('Too many cursor values for the orderBy.');
+    if (!c) continue;
+    if (c.values.length > explicitOrders) throw invalid('Cursor has too many values.');
+    c.values.forEach((v, i) => {
+      if (orderBy[i]!.field.isName && !('referenceValue' in v))
+        throw invalid('Cursor __key__ value is not a document reference.');
+    });
   }
   return {
     parent,

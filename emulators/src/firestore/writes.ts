@@ -57,10 +57,11 @@ export interface WriteOp {
   precondition?: Precondition;
 }
 
-function validateFieldNames(fields: Fields, depth: number): void {
-  if (depth > 20) throw invalid('Document has too many levels of nested maps (max 20).');
+function validateFieldNames(fields: Fields, depth: number, top?: string): void {
+  // Production's limit of 20 levels of maps (Firestore quotas); Google's emulator's words.
+  if (depth > 20) throw invalid(`Property ${top ?? ''} contains an invalid nested entity.`);
   for (const k in fields) {
-    if (k === '') throw invalid('Field names must not be empty.');
+    if (k === '') throw invalid('The property.name is the empty string.');
     // Production's limit (Firestore quotas: field name at most 1,500 bytes); Google's emulator's words.
     if (Buffer.byteLength(k, 'utf8') > 1500) throw invalid('The property.name is longer than 1500 bytes.');
     // Reserved at any depth (Firestore docs, Usage and limits: field names must not match
@@ -69,11 +70,11 @@ function validateFieldNames(fields: Fields, depth: number): void {
       throw invalid(depth === 0 ? `field name ${k} is reserved` : `field name '${k}' is reserved.`);
     }
     const v = fields[k]!;
-    if ('mapValue' in v && v.mapValue.fields) validateFieldNames(v.mapValue.fields, depth + 1);
+    if ('mapValue' in v && v.mapValue.fields) validateFieldNames(v.mapValue.fields, depth + 1, top ?? k);
     else if ('arrayValue' in v) {
       for (const x of v.arrayValue.values ?? []) {
         if ('arrayValue' in x) throw invalid('Cannot convert an array value in an array value.');
-        if ('mapValue' in x && x.mapValue.fields) validateFieldNames(x.mapValue.fields, depth + 1);
+        if ('mapValue' in x && x.mapValue.fields) validateFieldNames(x.mapValue.fields, depth + 1, top ?? k);
       }
     }
   }
@@ -129,7 +130,7 @@ function parseTransform(raw: unknown, codec: Codec): FieldTransform {
     if (has(kind)) {
       const value = codec.value(raw[kind]);
       if (!('integerValue' in value) && !('doubleValue' in value))
-        throw invalid(`${kind} requires a number.`);
+        throw invalid('Input must be int64 or double.');
       return { path, kind, value };
     }
   }
@@ -144,7 +145,7 @@ function parseTransform(raw: unknown, codec: Codec): FieldTransform {
       return { path, kind, values: values.map((v) => codec.value(v)) };
     }
   }
-  throw invalid('Field transform has no transformation.');
+  throw invalid('Operation type must be specified for field transformation.');
 }
 
 function parsePrecondition(raw: unknown, codec: Codec): Precondition | undefined {
@@ -211,7 +212,7 @@ export function parseWrite(raw: unknown, codec: Codec): WriteOp {
       precondition,
     };
   }
-  throw invalid('Write must set one of update, delete, verify or transform.');
+  throw invalid('empty write operation');
 }
 
 export function checkPrecondition(op: WriteOp, current: StoredDoc | undefined): void {

@@ -42,7 +42,7 @@ export function parseJsonBody(buf: Buffer): unknown {
   try {
     return JSON.parse(buf.toString('utf8'));
   } catch {
-    throw new FirestoreError(Code.INVALID_ARGUMENT, 'Invalid JSON payload received.');
+    throw new FirestoreError(Code.INVALID_ARGUMENT, "Payload isn't valid for request.");
   }
 }
 

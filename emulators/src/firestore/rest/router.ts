@@ -118,6 +118,8 @@ async function handle(core: FirestoreEmulatorCore, req: IncomingMessage, res: Se
     return;
   }
   const resource = decodeSegments(rest);
+  // An empty segment or a trailing "/": Google's emulator's words for a document name.
+  if (/\/\/|\/$/.test(resource)) parseDocumentName(resource);
   const parsed = parseResource(resource);
   if (method === 'GET' && parsed.segments.length % 2 === 1) {
     const collectionId = parsed.segments[parsed.segments.length - 1]!;
