@@ -465,6 +465,9 @@ describe("found by the harness and settled on Google's emulator or production (i
     expect((await commit([set('ord/r', { a: { mapValue: { fields: { __x__: int(1) } } } })])).json).toEqual(
       invalid("field name '__x__' is reserved."),
     );
+    // A vector value (the SDKs' map with __type__ "__vector__") stays writable.
+    const vector = { __type__: { stringValue: '__vector__' }, value: arr({ doubleValue: 1 }) };
+    expect((await commit([set('ord/r', { v: { mapValue: { fields: vector } } })])).status).toBe(200);
     expect(
       (await query({ from: [{ collectionId: 'ord' }], where: field('a.__x__', 'EQUAL', int(1)) })).json,
     ).toEqual(invalid('Invalid reserved name in field path __x__'));

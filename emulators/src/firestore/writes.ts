@@ -64,12 +64,14 @@ function validateFieldNames(fields: Fields, depth: number, top?: string): void {
     if (k === '') throw invalid('The property.name is the empty string.');
     // Production's limit (Firestore quotas: field name at most 1,500 bytes); Google's emulator's words.
     if (Buffer.byteLength(k, 'utf8') > 1500) throw invalid('The property.name is longer than 1500 bytes.');
+    const v = fields[k]!;
     // Reserved at any depth (Firestore docs, Usage and limits: field names must not match
-    // __.*__); Google's emulator words the nested case differently.
-    if (k.length > 4 && k.startsWith('__') && k.endsWith('__')) {
+    // __.*__); Google's emulator words the nested case differently. A vector value is the map
+    // {__type__: "__vector__", value: [...]} (the SDKs' encoding), which both emulators accept.
+    const vectorType = depth > 0 && k === '__type__' && 'stringValue' in v && v.stringValue === '__vector__';
+    if (k.length > 4 && k.startsWith('__') && k.endsWith('__') && !vectorType) {
       throw invalid(depth === 0 ? `field name ${k} is reserved` : `field name '${k}' is reserved.`);
     }
-    const v = fields[k]!;
     if ('mapValue' in v && v.mapValue.fields) validateFieldNames(v.mapValue.fields, depth + 1, top ?? k);
     else if ('arrayValue' in v) {
       for (const x of v.arrayValue.values ?? []) {
