@@ -144,7 +144,7 @@ export async function openStorageEmulator(
         stopped ??= (async () => {
           await closeServer();
           await core.sessions.close();
-          await core.triggers.flush();
+          await core.triggers.close();
           await removeDataDir();
         })();
         return stopped;

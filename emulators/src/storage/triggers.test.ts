@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { deleteObject, ref, updateMetadata, uploadBytesResumable, uploadString } from 'firebase/storage';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { type StorageEmulatorHandle, startStorageEmulator } from './index.js';
+import { STOP_GRACE_MS } from './triggers.js';
 import { TEST_RULES, type WebClient, webClient } from './test-clients.js';
 
 const PROJECT = 'demo-triggers';
@@ -184,5 +185,63 @@ describe('Storage → Functions emulator events', () => {
       await c.close();
       await lonely.stop();
     }
+  });
+
+  // firebase-tools' Storage integration suite (scripts/storage-emulator-integration/utils.ts,
+  // EMULATORS_SHUTDOWN_DELAY_MS) gives the emulators 5 s to stop; waiting for every event a slow
+  // Functions emulator has not answered (up to 60 s each) made its "after all" hook time out.
+  it('stop() gives up on events a slow Functions emulator has not answered after STOP_GRACE_MS (firebase-tools suite: emulators stop within EMULATORS_SHUTDOWN_DELAY_MS = 5 s)', async () => {
+    const received: string[] = [];
+    const slow = createServer((req, res) => {
+      received.push(req.headers['content-type'] ?? '');
+      req.resume();
+      const timer = setTimeout(() => res.end('{}'), 30_000);
+      res.on('close', () => clearTimeout(timer));
+    });
+    await new Promise<void>((r) => slow.listen(0, '127.0.0.1', r));
+    const logs: string[] = [];
+    const em2 = await startStorageEmulator({
+      projectId: PROJECT,
+      rules: TEST_RULES,
+      functions: { host: '127.0.0.1', port: (slow.address() as AddressInfo).port },
+      log: (m) => logs.push(m),
+    });
+    const c = webClient(em2, PROJECT, 'alice');
+    try {
+      await uploadString(ref(c.storage, 'users/alice/a.txt'), 'a', 'raw', { contentType: 'text/plain' });
+      await uploadString(ref(c.storage, 'users/alice/b.txt'), 'b', 'raw', { contentType: 'text/plain' });
+      await c.close();
+      const started = Date.now();
+      await em2.stop();
+      const took = Date.now() - started;
+      expect(took).toBeGreaterThanOrEqual(STOP_GRACE_MS - 50);
+      expect(took).toBeLessThan(STOP_GRACE_MS + 2_000);
+      // The first event's first body reached the Functions emulator; nothing was sent after stop.
+      expect(received).toEqual(['application/json']);
+      expect(logs.filter((l) => l.startsWith('Stopped without delivering 2 event(s)'))).toHaveLength(1);
+      expect(logs.some((l) => l.includes('Could not deliver'))).toBe(false);
+    } finally {
+      slow.closeAllConnections();
+      await new Promise((r) => slow.close(r));
+    }
+  });
+
+  it('stop() still waits for events a Functions emulator answers within STOP_GRACE_MS', async () => {
+    captured = [];
+    const port = (functions.address() as AddressInfo).port;
+    const em3 = await startStorageEmulator({
+      projectId: PROJECT,
+      rules: TEST_RULES,
+      functions: { host: '127.0.0.1', port },
+      log: () => undefined,
+    });
+    const c = webClient(em3, PROJECT, 'alice');
+    await uploadString(ref(c.storage, 'users/alice/c.txt'), 'c', 'raw', { contentType: 'text/plain' });
+    await c.close();
+    await em3.stop();
+    expect(captured.map((e) => e.contentType)).toEqual([
+      'application/json',
+      'application/cloudevents+json; charset=UTF-8',
+    ]);
   });
 });

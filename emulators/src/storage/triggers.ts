@@ -3,7 +3,8 @@
  * event is posted twice to `/functions/projects/{p}/trigger_multicast`: once in the legacy
  * (v1, `google.storage.object.*`) JSON form and once as a structured-mode CloudEvent
  * (v2, `google.cloud.storage.object.v1.*`), so both generations of functions fire. Events are
- * sent in order, one at a time, and failures are logged, never thrown.
+ * sent in order, one at a time, and failures are logged, never thrown. Stopping waits for them only
+ * briefly (`close`): a slow or hung Functions emulator must not hold up Ctrl+C.
  */
 import { randomUUID } from 'node:crypto';
 
@@ -20,10 +21,20 @@ export interface FunctionsTarget {
   port: number;
 }
 
+/**
+ * How long stopping waits for events still queued or in flight. firebase-tools' Storage suite gives
+ * the emulators 5 s to stop (EMULATORS_SHUTDOWN_DELAY_MS), the Auth emulator's shutdown included.
+ */
+export const STOP_GRACE_MS = 1_000;
+
 export class TriggerDispatcher {
   private chain: Promise<void> = Promise.resolve();
   private lastFailureLog = 0;
   private suppressed = 0;
+  /** Events dispatched and not yet delivered or failed. */
+  private pending = 0;
+  private closed = false;
+  private readonly abort = new AbortController();
 
   constructor(
     private readonly target: FunctionsTarget | null,
@@ -38,26 +49,34 @@ export class TriggerDispatcher {
   /** `object` is the GCS `storage#object` JSON (the `data` of both event forms). */
   dispatch(action: StorageAction, object: Record<string, unknown>): void {
     const target = this.target;
-    if (!target) return;
+    if (!target || this.closed) return;
     const url = `http://${target.host}:${target.port}/functions/projects/${encodeURIComponent(this.projectId)}/trigger_multicast`;
     const bodies = eventBodies(action, object);
+    this.pending++;
     this.chain = this.chain.then(async () => {
-      for (const [contentType, body] of bodies) {
-        try {
-          const res = await fetch(url, {
-            method: 'POST',
-            headers: { 'Content-Type': contentType },
-            body: JSON.stringify(body),
-            // The multicast reply can wait for the function itself; do not give up on slow functions too early.
-            signal: AbortSignal.timeout(60_000),
-          });
-          await res.body?.cancel();
-          if (!res.ok) this.log(`Functions emulator answered ${res.status} to a ${action} event.`);
-        } catch (err) {
-          this.failed(
-            `Could not deliver ${action} event to the Functions emulator at ${target.host}:${target.port}: ${(err as Error).message}`,
-          );
+      try {
+        for (const [contentType, body] of bodies) {
+          if (this.closed) return;
+          try {
+            const res = await fetch(url, {
+              method: 'POST',
+              headers: { 'Content-Type': contentType },
+              body: JSON.stringify(body),
+              // The multicast reply can wait for the function itself; do not give up on slow
+              // functions too early (but stopping does: see close()).
+              signal: AbortSignal.any([AbortSignal.timeout(60_000), this.abort.signal]),
+            });
+            await res.body?.cancel();
+            if (!res.ok) this.log(`Functions emulator answered ${res.status} to a ${action} event.`);
+          } catch (err) {
+            if (this.closed) return;
+            this.failed(
+              `Could not deliver ${action} event to the Functions emulator at ${target.host}:${target.port}: ${(err as Error).message}`,
+            );
+          }
         }
+      } finally {
+        this.pending--;
       }
     });
   }
@@ -78,6 +97,31 @@ export class TriggerDispatcher {
   /** Resolves when every event dispatched so far has been delivered or has failed. */
   flush(): Promise<void> {
     return this.chain;
+  }
+
+  /**
+   * For stop(): waits up to `graceMs` for the events dispatched so far, then gives up on the rest
+   * (the request in flight is aborted, queued ones are not sent) and says how many were dropped.
+   * Later dispatches are ignored.
+   */
+  async close(graceMs = STOP_GRACE_MS): Promise<void> {
+    let timer: NodeJS.Timeout | undefined;
+    const timedOut = await Promise.race([
+      this.chain.then(() => false),
+      new Promise<boolean>((resolve) => {
+        timer = setTimeout(() => resolve(true), graceMs);
+      }),
+    ]);
+    clearTimeout(timer);
+    this.closed = true;
+    const target = this.target;
+    if (!timedOut || !target) return;
+    const dropped = this.pending;
+    this.abort.abort();
+    await this.chain;
+    this.log(
+      `Stopped without delivering ${dropped} event(s) to the Functions emulator at ${target.host}:${target.port}: no answer within ${graceMs} ms.`,
+    );
   }
 }
 
