@@ -4,6 +4,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { buildBackend } from '../scripts/lib/build.js';
 import { type BenchResult, median, withinBudget } from './harness.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -12,6 +13,9 @@ const files = readdirSync(here)
   .filter((f) => f.endsWith('.bench.ts'))
   .filter((f) => only.length === 0 || only.some((o) => f.includes(o)))
   .sort();
+
+// Several benches spawn the built emulators and functions; a fresh clone has no build output.
+await buildBackend();
 
 const results: Array<BenchResult & { file: string }> = [];
 const broken: string[] = [];

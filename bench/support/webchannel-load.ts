@@ -5,15 +5,12 @@
  * streaming back channel, CI=0, as the SDK uses by default), one socket each. They only look for a
  * marker in each frame (no JSON parsing), so that the client costs little CPU beside the server's.
  */
-import { type ChildProcess, fork } from 'node:child_process';
 import { Agent, type ClientRequest, request } from 'node:http';
-import { join } from 'node:path';
 import type { Firestore } from 'firebase-admin/firestore';
-import type { WriteOrder, WriteReport } from './admin-writer.js';
+import { type Writer, startWriter } from './writer-process.js';
 
 const PROJECT = 'demo-bench';
 const DB = `projects/${PROJECT}/databases/(default)`;
-const WRITER = join(import.meta.dirname, 'admin-writer.ts');
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -271,39 +268,26 @@ export async function fanOut(
   return { medians, p95s };
 }
 
-interface Writer {
-  write: (o: WriteOrder) => Promise<WriteReport>;
-  stop: () => void;
-}
-
-async function startWriter(host: string): Promise<Writer> {
-  const child: ChildProcess = fork(WRITER, [], {
-    execArgv: ['--import', 'tsx'],
-    env: { ...process.env, FIRESTORE_EMULATOR_HOST: host },
-    stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
-  });
-  await new Promise((resolve, reject) => {
-    child.once('message', resolve);
-    child.once('exit', (code) => reject(new Error(`writer exited with ${code}`)));
-  });
-  return {
-    write: (o) =>
-      new Promise((resolve) => {
-        child.once('message', (r) => resolve(r as WriteReport));
-        child.send(o);
-      }),
-    stop: () => child.kill(),
-  };
-}
-
-/** writes/s of 2 firebase-admin processes, 50 in flight each, `count` new ~1 KB documents in all. */
-async function writeRate(writers: Writer[], count: number, collection: string): Promise<number> {
+/**
+ * writes/s of 2 firebase-admin processes, 50 in flight each, `count` new ~1 KB documents in all;
+ * with `stopAfterMs`, no write starts after that time and only the writes that succeeded count.
+ */
+async function writeRate(
+  writers: Writer[],
+  count: number,
+  collection: string,
+  stopAfterMs?: number,
+): Promise<{ rate: number; done: number; failed: number }> {
   const share = count / writers.length;
   const t0 = performance.now();
-  await Promise.all(
-    writers.map((w, k) => w.write({ count: share, offset: k * share, inFlight: 50, collection })),
+  const reports = await Promise.all(
+    writers.map((w, k) =>
+      w.write({ count: share, offset: k * share, inFlight: 50, collection, stopAfterMs }),
+    ),
   );
-  return count / ((performance.now() - t0) / 1000);
+  const done = reports.reduce((n, r) => n + r.done, 0);
+  const failed = reports.reduce((n, r) => n + r.failed, 0);
+  return { rate: done / ((performance.now() - t0) / 1000), done, failed };
 }
 
 export interface ListenedWrites {
@@ -316,43 +300,58 @@ export interface ListenedWrites {
   /** Per run: the server's CPU ms per write with the listeners, and without (when `cpuMs` given). */
   cpuWith: number[];
   cpuWithout: number[];
+  /** Writes that failed (only counted with `stopAfterMs`), over all runs with listeners. */
+  failedWith: number;
 }
 
 /**
  * Per run: `count` new documents from 2 firebase-admin processes into a fresh collection that
  * `listenerCount` listeners watch (opened before, closed after), then `count` into another fresh
- * collection with no listener open. After `warmUp` writes without listeners.
+ * collection with no listener open. After `warmUp` writes without listeners. With `stopAfterMs`,
+ * each round starts no write after that time (for a server that slows down by orders of magnitude).
  */
 export async function writesWithListeners(
   port: number,
-  opts: { listenerCount: number; runs: number; count: number; warmUp: number },
+  opts: { listenerCount: number; runs: number; count: number; warmUp: number; stopAfterMs?: number },
   cpuMs: () => number = () => Number.NaN,
 ): Promise<ListenedWrites> {
   const host = `127.0.0.1:${port}`;
   const writers = [await startWriter(host), await startWriter(host)];
   const agent = new Agent({ keepAlive: true, maxSockets: Number.POSITIVE_INFINITY });
-  const out: ListenedWrites = { withListeners: [], without: [], share: [], cpuWith: [], cpuWithout: [] };
+  const out: ListenedWrites = {
+    withListeners: [],
+    without: [],
+    share: [],
+    cpuWith: [],
+    cpuWithout: [],
+    failedWith: 0,
+  };
   try {
-    await writeRate(writers, opts.warmUp, 'warmload');
+    await writeRate(writers, opts.warmUp, 'warmload', opts.stopAfterMs);
     for (let r = 0; r < opts.runs; r++) {
       const listeners = await openCollectionListeners(agent, port, `watched${r}`, opts.listenerCount);
       // Frames batch messages, so delivery is checked by volume: every write is a ~1 KB document.
       let received = 0;
       for (const l of listeners) l.onFrame = (json) => void (received += json.length);
       const c0 = cpuMs();
-      const withL = await writeRate(writers, opts.count, `watched${r}`);
+      const t0 = performance.now();
+      const withL = await writeRate(writers, opts.count, `watched${r}`, opts.stopAfterMs);
       const c1 = cpuMs();
+      const expected = 0.9 * opts.listenerCount * withL.done * 880;
+      // Delivery may trail the last commit; give it as long again as the writes took, up to 30 s.
+      const deadline = performance.now() + Math.min(30_000, performance.now() - t0);
+      while (received < expected && performance.now() < deadline) await sleep(50);
       await closeAll(listeners);
-      const expected = 0.9 * opts.listenerCount * opts.count * 880;
       if (received < expected)
         throw new Error(`the listeners received ${received} characters, expected ${expected}`);
       const c2 = cpuMs();
-      const without = await writeRate(writers, opts.count, `unwatched${r}`);
-      out.cpuWith.push((c1 - c0) / opts.count);
-      out.cpuWithout.push((cpuMs() - c2) / opts.count);
-      out.withListeners.push(withL);
-      out.without.push(without);
-      out.share.push((100 * withL) / without);
+      const without = await writeRate(writers, opts.count, `unwatched${r}`, opts.stopAfterMs);
+      out.cpuWith.push((c1 - c0) / withL.done);
+      out.cpuWithout.push((cpuMs() - c2) / without.done);
+      out.withListeners.push(withL.rate);
+      out.without.push(without.rate);
+      out.share.push((100 * withL.rate) / without.rate);
+      out.failedWith += withL.failed;
     }
   } finally {
     for (const w of writers) w.stop();

@@ -4,13 +4,13 @@
  * are, so fan-out costs no per-listener copy of it on the JavaScript heap.
  */
 export class RawJson {
-  constructor(readonly parts: readonly (string | SharedText)[]) {}
-
   /** Length in UTF-16 code units, which the WebChannel frame header counts. */
-  get units(): number {
+  readonly units: number;
+
+  constructor(readonly parts: readonly (string | SharedText)[]) {
     let n = 0;
-    for (const p of this.parts) n += p.length;
-    return n;
+    for (const p of parts) n += p.length;
+    this.units = n;
   }
 }
 

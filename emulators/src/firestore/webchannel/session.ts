@@ -29,6 +29,8 @@ export interface SessionLimits {
    * must get the result again rather than "Unknown SID" (maxBufferedChars still bounds them).
    */
   retainSentMs: number;
+  /** ...and up to this many characters: a busy stream sends more in 10 s than a result is large. */
+  retainRecentChars: number;
   /**
    * Bytes a back channel's socket may hold unsent before we stop writing to it until it drains: a
    * client that reads slowly keeps its messages in the session buffer, where maxBufferedChars
@@ -51,6 +53,7 @@ export const DEFAULT_LIMITS: SessionLimits = {
   // sessions = 32 MiB at most. Losing it costs a client only a reconnect with its resume tokens.
   retainSentChars: 64 * 1024,
   retainSentMs: 10_000,
+  retainRecentChars: 1024 * 1024,
   maxSocketBacklog: 256 * 1024,
 };
 
@@ -71,14 +74,14 @@ interface Message {
 }
 
 /**
- * One back-channel chunk, `<length>\n[[id,[json]],…]`, as one buffer (one HTTP chunk): shared
- * document bytes are copied once, off the JavaScript heap, instead of being joined into a string
- * per listener.
+ * Writes one back-channel frame, `<length>\n[[id,[json]],…]`, corked into one socket write. Shared
+ * document bytes are written as they are: joining them into one buffer per listener allocated a
+ * large buffer per session and flush, and garbage collection then cost more than the fan-out.
  */
-function frameBytes(messages: Message[]): Buffer {
+function writeFrame(res: ServerResponse, messages: readonly Message[]): void {
   let units = 2 + messages.length - 1;
   for (const m of messages) units += m.units;
-  const pieces: Buffer[] = [];
+  res.cork();
   let text = `${units}\n[`;
   messages.forEach((m, i) => {
     text += `${i ? ',' : ''}[${m.id},[`;
@@ -87,13 +90,14 @@ function frameBytes(messages: Message[]): Buffer {
         text += p;
         continue;
       }
-      pieces.push(Buffer.from(text, 'utf8'), p.bytes);
+      res.write(text);
+      res.write(p.bytes);
       text = '';
     }
     text += ']]';
   });
-  pieces.push(Buffer.from(`${text}]`, 'utf8'));
-  return pieces.length === 1 ? pieces[0]! : Buffer.concat(pieces);
+  res.write(`${text}]`);
+  res.uncork();
 }
 
 interface BackChannel {
@@ -109,6 +113,8 @@ export class WebChannelSession {
   /** Messages not yet acknowledged by the client, in id order; `sentUpTo` marks what went out. */
   private readonly buffer: Message[] = [];
   private bufferedChars = 0;
+  /** Characters of the messages in `buffer` that were sent (ids up to `sentUpTo`). */
+  private sentChars = 0;
   private sentUpTo = 0;
   /** Sent messages up to this id were dropped unacknowledged (see retainSentChars). */
   private forgottenUpTo = 0;
@@ -159,16 +165,22 @@ export class WebChannelSession {
 
   /** Characters queued but not yet written to a back channel. */
   get outstandingChars(): number {
-    let n = 0;
-    for (const m of this.buffer) if (m.id > this.sentUpTo) n += m.units;
-    return n;
+    return this.bufferedChars - this.sentChars;
+  }
+
+  /** Index in `buffer` of the first message not yet sent (ids in the buffer are consecutive). */
+  private firstUnsent(): number {
+    const first = this.buffer[0];
+    return first === undefined ? 0 : Math.max(0, this.sentUpTo - first.id + 1);
   }
 
   /** Drops messages the client has received (`AID`). */
   acknowledge(aid: number): void {
     let drop = 0;
     while (drop < this.buffer.length && this.buffer[drop]!.id <= aid) {
-      this.adjust(-this.buffer[drop]!.units);
+      const m = this.buffer[drop]!;
+      this.adjust(-m.units);
+      if (m.id <= this.sentUpTo) this.sentChars -= m.units;
       drop++;
     }
     if (drop) this.buffer.splice(0, drop);
@@ -186,7 +198,11 @@ export class WebChannelSession {
     }
     this.touch();
     this.acknowledge(aid);
-    this.sentUpTo = Math.min(this.sentUpTo, aid);
+    // Everything after `aid` goes out again.
+    if (aid < this.sentUpTo) {
+      for (let i = 0; i < this.firstUnsent(); i++) this.sentChars -= this.buffer[i]!.units;
+      this.sentUpTo = aid;
+    }
     this.detachBackChannel(true);
     const back: BackChannel = { res, longPoll, timer: undefined };
     this.back = back;
@@ -217,6 +233,7 @@ export class WebChannelSession {
     this.stream = undefined;
     this.detachBackChannel(true);
     this.buffer.length = 0;
+    this.sentChars = 0;
     this.adjust(-this.bufferedChars);
     this.onClose(this);
   }
@@ -241,14 +258,13 @@ export class WebChannelSession {
   }
 
   private forgetOldSent(): void {
-    let sentChars = 0;
-    for (const m of this.buffer) if (m.id <= this.sentUpTo) sentChars += m.units;
     const recent = Date.now() - this.limits.retainSentMs;
     let drop = 0;
-    while (sentChars > this.limits.retainSentChars && drop < this.buffer.length) {
+    while (this.sentChars > this.limits.retainSentChars && drop < this.buffer.length) {
       const m = this.buffer[drop]!;
-      if (m.id > this.sentUpTo || m.sentAt > recent) break;
-      sentChars -= m.units;
+      if (m.id > this.sentUpTo) break;
+      if (m.sentAt > recent && this.sentChars <= this.limits.retainRecentChars) break;
+      this.sentChars -= m.units;
       this.adjust(-m.units);
       this.forgottenUpTo = m.id;
       drop++;
@@ -271,12 +287,16 @@ export class WebChannelSession {
     if (!back || this.closed) return;
     // A slow reader: wait for 'drain' (attachBackChannel) before writing more.
     if (back.res.writableLength > this.limits.maxSocketBacklog) return;
-    const pending = this.buffer.filter((m) => m.id > this.sentUpTo);
-    if (pending.length === 0) return;
-    this.sentUpTo = pending[pending.length - 1]!.id;
+    const from = this.firstUnsent();
+    if (from >= this.buffer.length) return;
+    const pending = from === 0 ? this.buffer : this.buffer.slice(from);
+    this.sentUpTo = this.buffer[this.buffer.length - 1]!.id;
     const now = Date.now();
-    for (const m of pending) m.sentAt = now;
-    back.res.write(frameBytes(pending));
+    for (const m of pending) {
+      m.sentAt = now;
+      this.sentChars += m.units;
+    }
+    writeFrame(back.res, pending);
     this.forgetOldSent();
     if (back.longPoll) this.detachBackChannel(true);
     else this.armNoop(back);

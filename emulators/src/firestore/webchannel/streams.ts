@@ -20,23 +20,35 @@ export type Send = (payload: unknown) => void;
 
 /**
  * ListenResponse as JSON. A documentChange's document is the same object for every listener of a
- * commit (listen.ts), so it is encoded once and its bytes are shared.
+ * commit (listen.ts), so its message is encoded once per set of target ids (clients number their
+ * targets alike, so most listeners share one) and its bytes are shared.
  */
-function listenResponseJson(msg: ListenResponse, cache: WeakMap<object, SharedText>): RawJson {
+function listenResponseJson(msg: ListenResponse, cache: WeakMap<object, EncodedDocument>): RawJson {
   if ('documentChange' in msg) {
     const { document, targetIds, removedTargetIds } = msg.documentChange;
-    let doc = cache.get(document);
-    if (doc === undefined) cache.set(document, (doc = new SharedText(JSON.stringify(document))));
-    return new RawJson([
-      '{"documentChange":{"document":',
-      doc,
-      `,"targetIds":${JSON.stringify(targetIds)},"removedTargetIds":${JSON.stringify(removedTargetIds)}}}`,
-    ]);
+    let encoded = cache.get(document);
+    if (encoded === undefined) {
+      encoded = { text: new SharedText(JSON.stringify(document)), messages: new Map() };
+      cache.set(document, encoded);
+    }
+    const tail = `,"targetIds":${JSON.stringify(targetIds)},"removedTargetIds":${JSON.stringify(removedTargetIds)}}}`;
+    let json = encoded.messages.get(tail);
+    if (json === undefined) {
+      json = new RawJson(['{"documentChange":{"document":', encoded.text, tail]);
+      encoded.messages.set(tail, json);
+    }
+    return json;
   }
   return new RawJson([JSON.stringify(msg)]);
 }
 
-const documentTexts = new WeakMap<object, SharedText>();
+/** A document's JSON, and its documentChange messages by their target ids. */
+interface EncodedDocument {
+  text: SharedText;
+  messages: Map<string, RawJson>;
+}
+
+const documentMessages = new WeakMap<object, EncodedDocument>();
 
 export function errorPayload(e: FirestoreError): unknown {
   return { error: { code: e.httpStatus, message: e.message, status: e.status } };
@@ -48,7 +60,7 @@ export function listenStream(core: FirestoreEmulatorCore, caller: Caller, send: 
     (id) => core.db(id),
     caller,
     jsonCodec,
-    (msg) => send(listenResponseJson(msg, documentTexts)),
+    (msg) => send(listenResponseJson(msg, documentMessages)),
   );
   return {
     receive(msg) {
