@@ -1,6 +1,7 @@
 /**
- * Resumable uploads are checked against the rules when they start (with the declared metadata and
- * size), not only at finalize, and open sessions are capped in number and buffered bytes.
+ * Resumable uploads that declare their size are checked against the rules when they start (with
+ * the declared metadata and size), not only at finalize, and open sessions are capped in number and
+ * buffered bytes.
  */
 import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -25,6 +26,9 @@ service firebase.storage {
     }
     match /open/{file} {
       allow read, write: if true;
+    }
+    match /sized/{file} {
+      allow write: if request.auth != null && request.resource.size > 0;
     }
   }
 }`;
@@ -127,11 +131,24 @@ describe('rules at the start of a resumable upload', () => {
     const ok = await started('users/alice/a.png', { uid: 'alice', size: 4 });
     const done = await send(ok, 'upload, finalize', 'abcd', 0);
     expect(done.status).toBe(200);
-    // Without a declared size the start sees size 0; finalize sees the 700 bytes and denies.
+    // Without a declared size the start is not judged; finalize sees the 700 bytes and denies.
     const undeclared = await started('users/alice/b.png', { uid: 'alice' });
     const denied = await send(undeclared, 'upload, finalize', 'x'.repeat(700), 0);
     expect(denied.status).toBe(403);
     expect(await gcsNames()).toEqual(['users/alice/a.png']);
+  });
+
+  it('leaves a start without a declared size to finalize: a rule wanting size > 0 is not refused as size 0 (firebase-tools Storage suite: resumable uploads without X-Goog-Upload-Header-Content-Length)', async () => {
+    const url = await started('sized/a.txt', { uid: 'alice', contentType: 'text/plain' });
+    expect((await send(url, 'upload, finalize', 'abc', 0)).status).toBe(200);
+    // Declared, the same size 0 is refused at the start.
+    expect((await start('sized/b.txt', { uid: 'alice', size: 0, contentType: 'text/plain' })).status).toBe(
+      403,
+    );
+    // Undeclared, a caller the rules refuse whatever the size still stores nothing.
+    const anonymous = await started('sized/c.txt', { uid: null, contentType: 'text/plain' });
+    expect((await send(anonymous, 'upload, finalize', 'abc', 0)).status).toBe(403);
+    expect(await gcsNames()).toEqual(['sized/a.txt']);
   });
 
   it('checks an overwrite as update at the start', async () => {

@@ -134,15 +134,18 @@ export class StorageService {
 
   /**
    * The rules check at the start of a resumable upload, as the real service makes it with what it
-   * knows then: `request.resource` from the declared metadata, `size` the declared total (0 when
-   * none was declared) and the hashes of empty content. Finalize checks again with the real bytes.
+   * knows then: `request.resource` from the declared metadata, `size` the declared total and the
+   * hashes of empty content; without a declared total, only finalize checks. Finalize checks again
+   * with the real bytes.
    */
   async checkUploadStart(input: UploadStartInput): Promise<void> {
     // Fail fast on preconditions that already do not hold; finalize checks them again.
     checkPreconditions(this.store.get(input.bucket, input.name)?.meta, input.preconditions);
-    if (input.caller.admin) return;
+    // Without a declared size the rules cannot be judged yet (size 0 would refuse a rule wanting
+    // bytes); finalize decides with the real ones.
+    if (input.caller.admin || input.declaredSize === undefined) return;
     const at = new Date();
-    const declared: BlobDigest = { ...EMPTY_DIGEST, size: input.declaredSize ?? 0 };
+    const declared: BlobDigest = { ...EMPTY_DIGEST, size: input.declaredSize };
     await this.checkWrite(input.caller, uploadMetadata(input, declared, this.store.nextGeneration(), at), at);
   }
 
