@@ -64,28 +64,85 @@ export interface ChannelStream {
   close(): void;
 }
 
-interface Message {
-  id: number;
-  json: RawJson;
-  /** When it was written to a back channel (0: not yet). */
-  sentAt: number;
+/**
+ * Messages kept for the client, oldest first, as parallel arrays from `head`: with a hundred busy
+ * listeners an object per message survived the young generation (messages stay for a resend) and
+ * copying them was most of the garbage collector's work. Ids are consecutive from `firstId`.
+ */
+class MessageQueue {
+  firstId = 1;
+  private head = 0;
+  private readonly jsons: (RawJson | undefined)[] = [];
   /** UTF-16 length of `[id,[json]]`. */
-  units: number;
+  private readonly unitsOf: number[] = [];
+  /** When it was written to a back channel (0: not yet). */
+  private readonly sentAtOf: number[] = [];
+
+  get length(): number {
+    return this.jsons.length - this.head;
+  }
+
+  push(json: RawJson, units: number): void {
+    this.jsons.push(json);
+    this.unitsOf.push(units);
+    this.sentAtOf.push(0);
+  }
+
+  json(i: number): RawJson {
+    return this.jsons[this.head + i]!;
+  }
+
+  units(i: number): number {
+    return this.unitsOf[this.head + i]!;
+  }
+
+  sentAt(i: number): number {
+    return this.sentAtOf[this.head + i]!;
+  }
+
+  markSent(i: number, at: number): void {
+    this.sentAtOf[this.head + i] = at;
+  }
+
+  /** Drops the first `n` messages. */
+  shift(n: number): void {
+    if (n <= 0) return;
+    for (let i = this.head; i < this.head + n; i++) this.jsons[i] = undefined;
+    this.head += n;
+    this.firstId += n;
+    // Compact once the dropped prefix outweighs what is kept, so a long stream stays O(kept).
+    if (this.head > 1024 && this.head * 2 > this.jsons.length) {
+      this.jsons.splice(0, this.head);
+      this.unitsOf.splice(0, this.head);
+      this.sentAtOf.splice(0, this.head);
+      this.head = 0;
+    }
+  }
+
+  clear(): void {
+    this.firstId += this.length;
+    this.jsons.length = 0;
+    this.unitsOf.length = 0;
+    this.sentAtOf.length = 0;
+    this.head = 0;
+  }
 }
 
 /**
- * Writes one back-channel frame, `<length>\n[[id,[json]],…]`, corked into one socket write. Shared
- * document bytes are written as they are: joining them into one buffer per listener allocated a
- * large buffer per session and flush, and garbage collection then cost more than the fan-out.
+ * Writes one back-channel frame, `<length>\n[[id,[json]],…]`, for messages `from`… of `queue`,
+ * corked into one socket write. Shared document bytes are written as they are: joining them into
+ * one buffer per listener allocated a large buffer per session and flush, and garbage collection
+ * then cost more than the fan-out.
  */
-function writeFrame(res: ServerResponse, messages: readonly Message[]): void {
-  let units = 2 + messages.length - 1;
-  for (const m of messages) units += m.units;
+function writeFrame(res: ServerResponse, queue: MessageQueue, from: number): void {
+  const end = queue.length;
+  let units = 2 + (end - from) - 1;
+  for (let i = from; i < end; i++) units += queue.units(i);
   res.cork();
   let text = `${units}\n[`;
-  messages.forEach((m, i) => {
-    text += `${i ? ',' : ''}[${m.id},[`;
-    for (const p of m.json.parts) {
+  for (let i = from; i < end; i++) {
+    text += `${i > from ? ',' : ''}[${queue.firstId + i},[`;
+    for (const p of queue.json(i).parts) {
       if (typeof p === 'string') {
         text += p;
         continue;
@@ -95,7 +152,7 @@ function writeFrame(res: ServerResponse, messages: readonly Message[]): void {
       text = '';
     }
     text += ']]';
-  });
+  }
   res.write(`${text}]`);
   res.uncork();
 }
@@ -111,7 +168,7 @@ export class WebChannelSession {
   /** Array ids start at 1; 0 is the "c" (created) message of the handshake. */
   private nextArrayId = 1;
   /** Messages not yet acknowledged by the client, in id order; `sentUpTo` marks what went out. */
-  private readonly buffer: Message[] = [];
+  private readonly buffer = new MessageQueue();
   private bufferedChars = 0;
   /** Characters of the messages in `buffer` that were sent (ids up to `sentUpTo`). */
   private sentChars = 0;
@@ -145,7 +202,7 @@ export class WebChannelSession {
     const id = this.nextArrayId++;
     // `[id,[payload]]`
     const units = json.units + String(id).length + 5;
-    this.buffer.push({ id, json, units, sentAt: 0 });
+    this.buffer.push(json, units);
     this.adjust(units);
     // The session whose message passes either cap is dropped; its client reconnects and resumes.
     if (this.bufferedChars > this.limits.maxBufferedChars || this.budget.used > this.budget.max) {
@@ -170,20 +227,18 @@ export class WebChannelSession {
 
   /** Index in `buffer` of the first message not yet sent (ids in the buffer are consecutive). */
   private firstUnsent(): number {
-    const first = this.buffer[0];
-    return first === undefined ? 0 : Math.max(0, this.sentUpTo - first.id + 1);
+    return Math.max(0, this.sentUpTo - this.buffer.firstId + 1);
   }
 
   /** Drops messages the client has received (`AID`). */
   acknowledge(aid: number): void {
-    let drop = 0;
-    while (drop < this.buffer.length && this.buffer[drop]!.id <= aid) {
-      const m = this.buffer[drop]!;
-      this.adjust(-m.units);
-      if (m.id <= this.sentUpTo) this.sentChars -= m.units;
-      drop++;
+    const q = this.buffer;
+    const drop = Math.min(q.length, Math.max(0, aid - q.firstId + 1));
+    for (let i = 0; i < drop; i++) {
+      this.adjust(-q.units(i));
+      if (q.firstId + i <= this.sentUpTo) this.sentChars -= q.units(i);
     }
-    if (drop) this.buffer.splice(0, drop);
+    q.shift(drop);
   }
 
   /**
@@ -200,7 +255,7 @@ export class WebChannelSession {
     this.acknowledge(aid);
     // Everything after `aid` goes out again.
     if (aid < this.sentUpTo) {
-      for (let i = 0; i < this.firstUnsent(); i++) this.sentChars -= this.buffer[i]!.units;
+      for (let i = 0; i < this.firstUnsent(); i++) this.sentChars -= this.buffer.units(i);
       this.sentUpTo = aid;
     }
     this.detachBackChannel(true);
@@ -232,7 +287,7 @@ export class WebChannelSession {
     this.stream?.close();
     this.stream = undefined;
     this.detachBackChannel(true);
-    this.buffer.length = 0;
+    this.buffer.clear();
     this.sentChars = 0;
     this.adjust(-this.bufferedChars);
     this.onClose(this);
@@ -259,17 +314,18 @@ export class WebChannelSession {
 
   private forgetOldSent(): void {
     const recent = Date.now() - this.limits.retainSentMs;
+    const q = this.buffer;
     let drop = 0;
-    while (this.sentChars > this.limits.retainSentChars && drop < this.buffer.length) {
-      const m = this.buffer[drop]!;
-      if (m.id > this.sentUpTo) break;
-      if (m.sentAt > recent && this.sentChars <= this.limits.retainRecentChars) break;
-      this.sentChars -= m.units;
-      this.adjust(-m.units);
-      this.forgottenUpTo = m.id;
+    while (this.sentChars > this.limits.retainSentChars && drop < q.length) {
+      const id = q.firstId + drop;
+      if (id > this.sentUpTo) break;
+      if (q.sentAt(drop) > recent && this.sentChars <= this.limits.retainRecentChars) break;
+      this.sentChars -= q.units(drop);
+      this.adjust(-q.units(drop));
+      this.forgottenUpTo = id;
       drop++;
     }
-    if (drop) this.buffer.splice(0, drop);
+    q.shift(drop);
   }
 
   private scheduleFlush(): void {
@@ -289,14 +345,14 @@ export class WebChannelSession {
     if (back.res.writableLength > this.limits.maxSocketBacklog) return;
     const from = this.firstUnsent();
     if (from >= this.buffer.length) return;
-    const pending = from === 0 ? this.buffer : this.buffer.slice(from);
-    this.sentUpTo = this.buffer[this.buffer.length - 1]!.id;
+    const q = this.buffer;
+    this.sentUpTo = q.firstId + q.length - 1;
     const now = Date.now();
-    for (const m of pending) {
-      m.sentAt = now;
-      this.sentChars += m.units;
+    for (let i = from; i < q.length; i++) {
+      q.markSent(i, now);
+      this.sentChars += q.units(i);
     }
-    writeFrame(back.res, pending);
+    writeFrame(back.res, q, from);
     this.forgetOldSent();
     if (back.longPoll) this.detachBackChannel(true);
     else this.armNoop(back);

@@ -21,7 +21,8 @@ export type Send = (payload: unknown) => void;
 /**
  * ListenResponse as JSON. A documentChange's document is the same object for every listener of a
  * commit (listen.ts), so its message is encoded once per set of target ids (clients number their
- * targets alike, so most listeners share one) and its bytes are shared.
+ * targets alike, so most listeners share one) and its bytes are shared; so is the NO_CHANGE that
+ * follows a commit, which every listener gets with the same read time.
  */
 function listenResponseJson(msg: ListenResponse, cache: WeakMap<object, EncodedDocument>): RawJson {
   if ('documentChange' in msg) {
@@ -31,22 +32,37 @@ function listenResponseJson(msg: ListenResponse, cache: WeakMap<object, EncodedD
       encoded = { text: new SharedText(JSON.stringify(document)), messages: new Map() };
       cache.set(document, encoded);
     }
-    const tail = `,"targetIds":${JSON.stringify(targetIds)},"removedTargetIds":${JSON.stringify(removedTargetIds)}}}`;
-    let json = encoded.messages.get(tail);
+    // The usual shape, one target and none removed, is looked up by its id without building a key.
+    const key =
+      targetIds.length === 1 && removedTargetIds.length === 0
+        ? targetIds[0]!
+        : `${JSON.stringify(targetIds)}|${JSON.stringify(removedTargetIds)}`;
+    let json = encoded.messages.get(key);
     if (json === undefined) {
+      const tail = `,"targetIds":${JSON.stringify(targetIds)},"removedTargetIds":${JSON.stringify(removedTargetIds)}}}`;
       json = new RawJson(['{"documentChange":{"document":', encoded.text, tail]);
-      encoded.messages.set(tail, json);
+      encoded.messages.set(key, json);
     }
     return json;
+  }
+  if ('targetChange' in msg) {
+    const c = msg.targetChange;
+    if (c.targetChangeType === 'NO_CHANGE' && c.targetIds.length === 0 && c.readTime !== undefined) {
+      if (lastGlobalSnapshot?.readTime !== c.readTime)
+        lastGlobalSnapshot = { readTime: c.readTime, json: new RawJson([JSON.stringify(msg)]) };
+      return lastGlobalSnapshot.json;
+    }
   }
   return new RawJson([JSON.stringify(msg)]);
 }
 
-/** A document's JSON, and its documentChange messages by their target ids. */
+/** A document's JSON, and its documentChange messages by target id (or ids and removed ids). */
 interface EncodedDocument {
   text: SharedText;
-  messages: Map<string, RawJson>;
+  messages: Map<number | string, RawJson>;
 }
+
+let lastGlobalSnapshot: { readTime: string; json: RawJson } | undefined;
 
 const documentMessages = new WeakMap<object, EncodedDocument>();
 
