@@ -62,11 +62,18 @@ export class ListenHub {
     // One JSON form per changed document for all targets without a projection: with many
     // listeners on one collection, converting it per target dominated a commit's cost.
     const shared = new Map<StoredDoc, DocJson>();
-    const toJson = (d: StoredDoc, select?: Query['select']): DocJson => {
-      if (select) return db.toJson(d, select);
+    // And one documentChange per document and target id (listeners number their targets alike).
+    const messages = new Map<DocJson, Map<number, ListenResponse>>();
+    const change: ChangeMessage = (d, id, select) => {
+      if (select)
+        return { documentChange: { document: db.toJson(d, select), targetIds: [id], removedTargetIds: [] } };
       let j = shared.get(d);
       if (!j) shared.set(d, (j = db.toJson(d)));
-      return j;
+      let byId = messages.get(j);
+      if (!byId) messages.set(j, (byId = new Map()));
+      let m = byId.get(id);
+      if (!m) byId.set(id, (m = { documentChange: { document: j, targetIds: [id], removedTargetIds: [] } }));
+      return m;
     };
     for (const t of this.targets) {
       if (t.paths) {
@@ -75,9 +82,7 @@ export class ListenHub {
           const name = `${db.docsRoot}/${c.path}`;
           if (c.doc) {
             t.current.set(c.path, c.doc.updateTime);
-            t.session.send({
-              documentChange: { document: toJson(c.doc), targetIds: [t.id], removedTargetIds: [] },
-            });
+            t.session.send(change(c.doc, t.id));
           } else if (t.current.delete(c.path)) {
             t.session.send({ documentDelete: { document: name, removedTargetIds: [t.id], readTime } });
           }
@@ -86,7 +91,7 @@ export class ListenHub {
       } else if (t.query) {
         const q = t.query;
         if (!changes.some((c) => isInScope(q, c.path))) continue;
-        diffQuery(t, readTime, changes, toJson);
+        diffQuery(t, readTime, changes, change);
         touched.add(t.session);
       }
     }
@@ -94,12 +99,7 @@ export class ListenHub {
   }
 }
 
-function diffQuery(
-  t: Target,
-  readTime: string,
-  changes: Change[],
-  toJson: (d: StoredDoc, select?: Query['select']) => DocJson,
-): void {
+function diffQuery(t: Target, readTime: string, changes: Change[], change: ChangeMessage): void {
   const db = t.db;
   const q = t.query!;
   let docs: StoredDoc[];
@@ -117,9 +117,7 @@ function diffQuery(
     }
     for (const d of docs) {
       t.current.set(d.path, d.updateTime);
-      t.session.send({
-        documentChange: { document: toJson(d, q.select), targetIds: [t.id], removedTargetIds: [] },
-      });
+      t.session.send(change(d, t.id, q.select));
     }
     return;
   }
@@ -128,9 +126,7 @@ function diffQuery(
   for (const d of docs) {
     next.set(d.path, d.updateTime);
     if (t.current.get(d.path) !== d.updateTime) {
-      t.session.send({
-        documentChange: { document: toJson(d, q.select), targetIds: [t.id], removedTargetIds: [] },
-      });
+      t.session.send(change(d, t.id, q.select));
     }
   }
   for (const path of t.current.keys()) {
@@ -142,6 +138,9 @@ function diffQuery(
   }
   t.current = next;
 }
+
+/** The documentChange of a document for one target, shared by the targets of a commit. */
+type ChangeMessage = (d: StoredDoc, targetId: number, select?: Query['select']) => ListenResponse;
 
 export type DatabaseResolver = (id: DatabaseId) => Database;
 

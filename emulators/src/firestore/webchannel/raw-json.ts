@@ -6,11 +6,18 @@
 export class RawJson {
   /** Length in UTF-16 code units, which the WebChannel frame header counts. */
   readonly units: number;
+  /** Length in UTF-8 bytes, which the socket gets. */
+  readonly byteLength: number;
 
   constructor(readonly parts: readonly (string | SharedText)[]) {
     let n = 0;
-    for (const p of parts) n += p.length;
+    let bytes = 0;
+    for (const p of parts) {
+      n += p.length;
+      bytes += typeof p === 'string' ? Buffer.byteLength(p) : p.bytes.length;
+    }
     this.units = n;
+    this.byteLength = bytes;
   }
 }
 

@@ -129,32 +129,66 @@ class MessageQueue {
 }
 
 /**
- * Writes one back-channel frame, `<length>\n[[id,[json]],…]`, for messages `from`… of `queue`,
- * corked into one socket write. Shared document bytes are written as they are: joining them into
- * one buffer per listener allocated a large buffer per session and flush, and garbage collection
- * then cost more than the fan-out.
+ * Frame buffers handed back once their bytes reached the socket, for the next flush of any
+ * session: a busy listener's frame is one buffer and one socket write, without allocating per
+ * flush (a buffer per flush, or a write per message, cost more than the fan-out itself).
  */
+const framePool: Buffer[] = [];
+let framePoolBytes = 0;
+const FRAME_POOL_MAX_BYTES = 16 * 1024 * 1024;
+const FRAME_BUFFER_MIN = 64 * 1024;
+const FRAME_BUFFER_MAX = 1024 * 1024;
+
+function frameBuffer(size: number): Buffer {
+  for (let i = framePool.length - 1; i >= 0; i--) {
+    const b = framePool[i]!;
+    if (b.length < size) continue;
+    framePool[i] = framePool[framePool.length - 1]!;
+    framePool.pop();
+    framePoolBytes -= b.length;
+    return b;
+  }
+  return Buffer.allocUnsafeSlow(Math.max(size, FRAME_BUFFER_MIN));
+}
+
+function releaseFrameBuffer(b: Buffer): void {
+  if (b.length > FRAME_BUFFER_MAX || framePoolBytes + b.length > FRAME_POOL_MAX_BYTES) return;
+  framePool.push(b);
+  framePoolBytes += b.length;
+}
+
+const COMMA = 0x2c;
+const OPEN = 0x5b;
+const CLOSE = 0x5d;
+
+/** Writes one back-channel frame, `<length>\n[[id,[json]],…]`, for messages `from`… of `queue`. */
 function writeFrame(res: ServerResponse, queue: MessageQueue, from: number): void {
   const end = queue.length;
   let units = 2 + (end - from) - 1;
-  for (let i = from; i < end; i++) units += queue.units(i);
-  res.cork();
-  let text = `${units}\n[`;
+  let bytes = 0;
   for (let i = from; i < end; i++) {
-    text += `${i > from ? ',' : ''}[${queue.firstId + i},[`;
-    for (const p of queue.json(i).parts) {
-      if (typeof p === 'string') {
-        text += p;
-        continue;
-      }
-      res.write(text);
-      res.write(p.bytes);
-      text = '';
-    }
-    text += ']]';
+    units += queue.units(i);
+    // `[id,[` + json + `]]` and a comma; ids are ASCII, so their units are their bytes.
+    bytes += queue.units(i) - queue.json(i).units + queue.json(i).byteLength + 1;
   }
-  res.write(`${text}]`);
-  res.uncork();
+  const header = `${units}\n[`;
+  const buf = frameBuffer(header.length + bytes + 1);
+  let at = buf.write(header, 0, 'latin1');
+  for (let i = from; i < end; i++) {
+    if (i > from) buf[at++] = COMMA;
+    buf[at++] = OPEN;
+    at += buf.write(String(queue.firstId + i), at, 'latin1');
+    buf[at++] = COMMA;
+    buf[at++] = OPEN;
+    for (const p of queue.json(i).parts) {
+      at += typeof p === 'string' ? buf.write(p, at, 'utf8') : p.bytes.copy(buf, at);
+    }
+    buf[at++] = CLOSE;
+    buf[at++] = CLOSE;
+  }
+  buf[at++] = CLOSE;
+  // The callback comes once the bytes are in the socket (or the write failed): then it is free.
+  res.write(buf.subarray(0, at), () => releaseFrameBuffer(buf));
 }
 
 interface BackChannel {
