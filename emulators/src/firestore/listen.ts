@@ -36,62 +36,123 @@ interface Target {
   /** Document paths of a documents target. */
   paths?: Set<string>;
   query?: Query;
-  /** Current result: path → updateTime. */
+  /** Current result: path → updateTime (a query target's is its view's once registered). */
   current: Map<string, string>;
+  view?: QueryView;
+}
+
+/**
+ * The targets listening to one query (the same parsed query, projection included): its result is
+ * diffed once per commit for all of them. Clients running the same app listen to the same queries,
+ * and a diff per target made a hundred listeners cost a hundred diffs.
+ */
+interface QueryView {
+  key: string;
+  query: Query;
+  /** The result as of the last commit: path → updateTime (every member's, see ListenHub.add). */
+  current: Map<string, string>;
+  members: Set<Target>;
+}
+
+/** What a commit changed in a view's result, in the order the messages go out. */
+type ViewEvent =
+  { kind: 'change'; doc: StoredDoc } | { kind: 'documentRemove' | 'documentDelete'; name: string };
+
+/**
+ * A query's identity. Values are in their proto3 JSON form (non-finite doubles as strings), but a
+ * number JSON cannot write (NaN, -0) is tagged rather than merged with another.
+ */
+function queryKey(q: Query): string {
+  return JSON.stringify(q, (_k, v: unknown) =>
+    typeof v === 'number' ? `n:${Object.is(v, -0) ? '-0' : String(v)}` : typeof v === 'string' ? `s:${v}` : v,
+  );
 }
 
 export class ListenHub {
+  /** Documents targets. */
   private readonly targets = new Set<Target>();
+  private readonly views = new Map<string, QueryView>();
 
   add(t: Target): void {
-    this.targets.add(t);
+    if (!t.query) {
+      this.targets.add(t);
+      return;
+    }
+    // A target joins with the result it was just given, which is the view's: both were read from
+    // the store as it is between commits.
+    const key = queryKey(t.query);
+    let view = this.views.get(key);
+    if (!view) this.views.set(key, (view = { key, query: t.query, current: t.current, members: new Set() }));
+    t.view = view;
+    t.current = view.current;
+    view.members.add(t);
   }
 
   remove(t: Target): void {
-    this.targets.delete(t);
+    const view = t.view;
+    if (!view) {
+      this.targets.delete(t);
+      return;
+    }
+    t.view = undefined;
+    view.members.delete(t);
+    if (view.members.size === 0 && this.views.get(view.key) === view) this.views.delete(view.key);
   }
 
   /** Registered targets (tests check that closed streams leave none behind). */
   get size(): number {
-    return this.targets.size;
+    let n = this.targets.size;
+    for (const v of this.views.values()) n += v.members.size;
+    return n;
   }
 
   onChanges(db: Database, changes: Change[], readTime: string): void {
-    if (this.targets.size === 0) return;
+    if (this.targets.size === 0 && this.views.size === 0) return;
     const touched = new Set<ListenSession>();
     // One JSON form per changed document for all targets without a projection: with many
     // listeners on one collection, converting it per target dominated a commit's cost.
     const shared = new Map<StoredDoc, DocJson>();
-    // And one documentChange per document and target id (listeners number their targets alike).
-    const messages = new Map<DocJson, Map<number, ListenResponse>>();
-    const change: ChangeMessage = (d, id, select) => {
-      if (select)
-        return { documentChange: { document: db.toJson(d, select), targetIds: [id], removedTargetIds: [] } };
+    const toJson = (d: StoredDoc): DocJson => {
       let j = shared.get(d);
       if (!j) shared.set(d, (j = db.toJson(d)));
-      let byId = messages.get(j);
-      if (!byId) messages.set(j, (byId = new Map()));
+      return j;
+    };
+    // And one documentChange per document form and target id (listeners number their targets alike).
+    const messages = new Map<DocJson, Map<number, ListenResponse>>();
+    const change = (document: DocJson, id: number): ListenResponse => {
+      let byId = messages.get(document);
+      if (!byId) messages.set(document, (byId = new Map()));
       let m = byId.get(id);
-      if (!m) byId.set(id, (m = { documentChange: { document: j, targetIds: [id], removedTargetIds: [] } }));
+      if (!m) byId.set(id, (m = { documentChange: { document, targetIds: [id], removedTargetIds: [] } }));
       return m;
     };
     for (const t of this.targets) {
-      if (t.paths) {
-        for (const c of changes) {
-          if (!t.paths.has(c.path)) continue;
-          const name = `${db.docsRoot}/${c.path}`;
-          if (c.doc) {
-            t.current.set(c.path, c.doc.updateTime);
-            t.session.send(change(c.doc, t.id));
-          } else if (t.current.delete(c.path)) {
-            t.session.send({ documentDelete: { document: name, removedTargetIds: [t.id], readTime } });
-          }
-          touched.add(t.session);
+      for (const c of changes) {
+        if (!t.paths!.has(c.path)) continue;
+        const name = `${db.docsRoot}/${c.path}`;
+        if (c.doc) {
+          t.current.set(c.path, c.doc.updateTime);
+          t.session.send(change(toJson(c.doc), t.id));
+        } else if (t.current.delete(c.path)) {
+          t.session.send({ documentDelete: { document: name, removedTargetIds: [t.id], readTime } });
         }
-      } else if (t.query) {
-        const q = t.query;
-        if (!changes.some((c) => isInScope(q, c.path))) continue;
-        diffQuery(t, readTime, changes, change);
+        touched.add(t.session);
+      }
+    }
+    for (const view of this.views.values()) {
+      const q = view.query;
+      if (!changes.some((c) => isInScope(q, c.path))) continue;
+      const events = diffView(view, db, changes);
+      const forms = events.map((e) =>
+        e.kind === 'change' ? (q.select ? db.toJson(e.doc, q.select) : toJson(e.doc)) : undefined,
+      );
+      for (const t of view.members) {
+        events.forEach((e, i) => {
+          if (e.kind === 'change') t.session.send(change(forms[i]!, t.id));
+          else if (e.kind === 'documentRemove')
+            t.session.send({ documentRemove: { document: e.name, removedTargetIds: [t.id], readTime } });
+          else t.session.send({ documentDelete: { document: e.name, removedTargetIds: [t.id], readTime } });
+        });
         touched.add(t.session);
       }
     }
@@ -99,48 +160,41 @@ export class ListenHub {
   }
 }
 
-function diffQuery(t: Target, readTime: string, changes: Change[], change: ChangeMessage): void {
-  const db = t.db;
-  const q = t.query!;
-  let docs: StoredDoc[];
+/** Brings a view's result up to date with a commit's changes and says what changed in it. */
+function diffView(view: QueryView, db: Database, changes: Change[]): ViewEvent[] {
+  const q = view.query;
+  const current = view.current;
+  const events: ViewEvent[] = [];
   if (q.limit === undefined && q.offset === 0 && !q.startAt && !q.endAt) {
     // Without limits a document's membership depends only on itself: no re-run needed.
-    docs = [];
+    const docs: StoredDoc[] = [];
     for (const c of changes) {
       if (c.doc && matchesQuery(q, db.docsRoot, c.doc)) docs.push(c.doc);
-      else if (t.current.has(c.path)) {
-        t.current.delete(c.path);
-        const name = `${db.docsRoot}/${c.path}`;
-        if (c.doc) t.session.send({ documentRemove: { document: name, removedTargetIds: [t.id], readTime } });
-        else t.session.send({ documentDelete: { document: name, removedTargetIds: [t.id], readTime } });
-      }
+      else if (current.delete(c.path))
+        events.push({ kind: c.doc ? 'documentRemove' : 'documentDelete', name: `${db.docsRoot}/${c.path}` });
     }
     for (const d of docs) {
-      t.current.set(d.path, d.updateTime);
-      t.session.send(change(d, t.id, q.select));
+      current.set(d.path, d.updateTime);
+      events.push({ kind: 'change', doc: d });
     }
-    return;
+    return events;
   }
-  docs = runQuery(q, db.store, db.docsRoot);
+  const docs = runQuery(q, db.store, db.docsRoot);
   const next = new Map<string, string>();
   for (const d of docs) {
     next.set(d.path, d.updateTime);
-    if (t.current.get(d.path) !== d.updateTime) {
-      t.session.send(change(d, t.id, q.select));
-    }
+    if (current.get(d.path) !== d.updateTime) events.push({ kind: 'change', doc: d });
   }
-  for (const path of t.current.keys()) {
+  for (const path of current.keys()) {
     if (next.has(path)) continue;
-    const name = `${db.docsRoot}/${path}`;
-    if (db.store.get(path))
-      t.session.send({ documentRemove: { document: name, removedTargetIds: [t.id], readTime } });
-    else t.session.send({ documentDelete: { document: name, removedTargetIds: [t.id], readTime } });
+    const kind = db.store.get(path) ? 'documentRemove' : 'documentDelete';
+    events.push({ kind, name: `${db.docsRoot}/${path}` });
   }
-  t.current = next;
+  // The members hold this Map: it is refilled in place rather than replaced.
+  current.clear();
+  for (const [path, time] of next) current.set(path, time);
+  return events;
 }
-
-/** The documentChange of a document for one target, shared by the targets of a commit. */
-type ChangeMessage = (d: StoredDoc, targetId: number, select?: Query['select']) => ListenResponse;
 
 export type DatabaseResolver = (id: DatabaseId) => Database;
 
