@@ -457,6 +457,28 @@ async function webChannelRows(google: ReturnType<typeof findGoogleEmulator>): Pr
       better: 'lower',
     },
     {
+      name: "firestore: listening clients' CPU per write, 100 WebChannel listeners",
+      method:
+        'CPU time of the bench process (the 100 Node WebChannel clients reading their streams) during the rounds with listeners, until delivery / writes; the clients share the 2 cores with the emulator and the writers',
+      unit: 'ms',
+      samples: ours.listenerCpuWith,
+      better: 'lower',
+    },
+    {
+      name: "firestore: writer processes' CPU per write with 100 WebChannel listeners",
+      method: 'CPU time of the 2 firebase-admin writer processes during the rounds with listeners / writes',
+      unit: 'ms',
+      samples: ours.writerCpuWith,
+      better: 'lower',
+    },
+    {
+      name: "firestore: writer processes' CPU per write, the same rounds without listeners",
+      method: 'the same during the rounds without listeners',
+      unit: 'ms',
+      samples: ours.writerCpuWithout,
+      better: 'lower',
+    },
+    {
       name: `firestore: resident memory with ${IDLE} idle WebChannel sessions`,
       method: `VmRSS 3 s after opening ${IDLE} Listen channels, each with a one-document target and an open streaming back channel, on a fresh process (after 5 warm-up channels)`,
       unit: 'MiB',
@@ -489,6 +511,9 @@ async function webChannelRows(google: ReturnType<typeof findGoogleEmulator>): Pr
     g.share,
     g.cpuWith,
     g.cpuWithout,
+    g.listenerCpuWith,
+    g.writerCpuWith,
+    g.writerCpuWithout,
     g.rss,
     g.perSession,
   ];
@@ -499,6 +524,9 @@ async function webChannelRows(google: ReturnType<typeof findGoogleEmulator>): Pr
     'the same, interleaved',
     'the same',
     'CPU of the launcher and java during those rounds / writes',
+    'the same',
+    'the same clients',
+    'the same writers',
     'the same',
     'VmRSS of the launcher and java, the same sessions',
     'the same',

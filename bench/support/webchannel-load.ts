@@ -277,7 +277,7 @@ async function writeRate(
   count: number,
   collection: string,
   stopAfterMs?: number,
-): Promise<{ rate: number; done: number; failed: number }> {
+): Promise<{ rate: number; done: number; failed: number; writerCpuMs: number }> {
   const share = count / writers.length;
   const t0 = performance.now();
   const reports = await Promise.all(
@@ -287,7 +287,8 @@ async function writeRate(
   );
   const done = reports.reduce((n, r) => n + r.done, 0);
   const failed = reports.reduce((n, r) => n + r.failed, 0);
-  return { rate: done / ((performance.now() - t0) / 1000), done, failed };
+  const writerCpuMs = reports.reduce((n, r) => n + r.cpuMs, 0);
+  return { rate: done / ((performance.now() - t0) / 1000), done, failed, writerCpuMs };
 }
 
 export interface ListenedWrites {
@@ -300,6 +301,13 @@ export interface ListenedWrites {
   /** Per run: the server's CPU ms per write with the listeners, and without (when `cpuMs` given). */
   cpuWith: number[];
   cpuWithout: number[];
+  /**
+   * Per run, CPU ms per write of the listening clients (this process) with the listeners, and of
+   * the two writer processes with and without: the machine's cores are shared by all of them.
+   */
+  listenerCpuWith: number[];
+  writerCpuWith: number[];
+  writerCpuWithout: number[];
   /** Writes that failed (only counted with `stopAfterMs`), over all runs with listeners. */
   failedWith: number;
 }
@@ -324,6 +332,9 @@ export async function writesWithListeners(
     share: [],
     cpuWith: [],
     cpuWithout: [],
+    listenerCpuWith: [],
+    writerCpuWith: [],
+    writerCpuWithout: [],
     failedWith: 0,
   };
   try {
@@ -334,6 +345,7 @@ export async function writesWithListeners(
       let received = 0;
       for (const l of listeners) l.onFrame = (json) => void (received += json.length);
       const c0 = cpuMs();
+      const own0 = process.cpuUsage();
       const t0 = performance.now();
       const withL = await writeRate(writers, opts.count, `watched${r}`, opts.stopAfterMs);
       const c1 = cpuMs();
@@ -342,12 +354,16 @@ export async function writesWithListeners(
       const deadline = performance.now() + Math.min(30_000, performance.now() - t0);
       while (received < expected && performance.now() < deadline) await sleep(50);
       await closeAll(listeners);
+      const own = process.cpuUsage(own0);
       if (received < expected)
         throw new Error(`the listeners received ${received} characters, expected ${expected}`);
       const c2 = cpuMs();
       const without = await writeRate(writers, opts.count, `unwatched${r}`, opts.stopAfterMs);
       out.cpuWith.push((c1 - c0) / withL.done);
       out.cpuWithout.push((cpuMs() - c2) / without.done);
+      out.listenerCpuWith.push((own.user + own.system) / 1000 / withL.done);
+      out.writerCpuWith.push(withL.writerCpuMs / withL.done);
+      out.writerCpuWithout.push(without.writerCpuMs / without.done);
       out.withListeners.push(withL.rate);
       out.without.push(without.rate);
       out.share.push((100 * withL.rate) / without.rate);
