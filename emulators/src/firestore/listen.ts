@@ -59,12 +59,14 @@ type ViewEvent =
   { kind: 'change'; doc: StoredDoc } | { kind: 'documentRemove' | 'documentDelete'; name: string };
 
 /**
- * A query's identity. Values are in their proto3 JSON form (non-finite doubles as strings), but a
- * number JSON cannot write (NaN, -0) is tagged rather than merged with another.
+ * A query's identity. Values are in their proto3 JSON form (non-finite doubles as strings); a
+ * number JSON cannot write (NaN, ±Infinity, -0) is spelled out rather than merged with another.
  */
 function queryKey(q: Query): string {
   return JSON.stringify(q, (_k, v: unknown) =>
-    typeof v === 'number' ? `n:${Object.is(v, -0) ? '-0' : String(v)}` : typeof v === 'string' ? `s:${v}` : v,
+    typeof v === 'number' && (!Number.isFinite(v) || Object.is(v, -0))
+      ? `number:${Object.is(v, -0) ? '-0' : v}`
+      : v,
   );
 }
 

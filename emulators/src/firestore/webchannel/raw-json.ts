@@ -1,7 +1,7 @@
 /**
  * A payload already in JSON, as text pieces and UTF-8 bytes shared between sessions: a document
- * sent to a hundred listeners is encoded once and its bytes are written to every socket as they
- * are, so fan-out costs no per-listener copy of it on the JavaScript heap.
+ * sent to a hundred listeners is encoded once, and its bytes are copied into each listener's pooled
+ * frame buffer (session.ts), so fan-out costs no per-listener copy of it on the JavaScript heap.
  */
 export class RawJson {
   /** Length in UTF-16 code units, which the WebChannel frame header counts. */
