@@ -19,21 +19,29 @@ import type { ChannelStream } from './session.js';
 export type Send = (payload: unknown) => void;
 
 /**
- * ListenResponse as JSON. listen.ts hands every listener of a commit the same documentChange object
- * for a document and target id (clients number their targets alike), so its message is encoded
- * once, and a document's text once for all its messages; the NO_CHANGE that follows a commit, the
- * same for every listener, is encoded once per read time.
+ * ListenResponse as JSON. A documentChange's document is the same object for every listener of a
+ * commit (listen.ts), so its message is encoded once per set of target ids (clients number their
+ * targets alike, so most listeners share one) and its bytes are shared; so is the NO_CHANGE that
+ * follows a commit, which every listener gets with the same read time.
  */
-function listenResponseJson(msg: ListenResponse): RawJson {
+function listenResponseJson(msg: ListenResponse, cache: WeakMap<object, EncodedDocument>): RawJson {
   if ('documentChange' in msg) {
-    let json = changeMessages.get(msg);
+    const { document, targetIds, removedTargetIds } = msg.documentChange;
+    let encoded = cache.get(document);
+    if (encoded === undefined) {
+      encoded = { text: new SharedText(JSON.stringify(document)), messages: new Map() };
+      cache.set(document, encoded);
+    }
+    // The usual shape, one target and none removed, is looked up by its id without building a key.
+    const key =
+      targetIds.length === 1 && removedTargetIds.length === 0
+        ? targetIds[0]!
+        : `${JSON.stringify(targetIds)}|${JSON.stringify(removedTargetIds)}`;
+    let json = encoded.messages.get(key);
     if (json === undefined) {
-      const { document, targetIds, removedTargetIds } = msg.documentChange;
-      let text = documentTexts.get(document);
-      if (text === undefined) documentTexts.set(document, (text = new SharedText(JSON.stringify(document))));
       const tail = `,"targetIds":${JSON.stringify(targetIds)},"removedTargetIds":${JSON.stringify(removedTargetIds)}}}`;
-      json = new RawJson(['{"documentChange":{"document":', text, tail]);
-      changeMessages.set(msg, json);
+      json = new RawJson(['{"documentChange":{"document":', encoded.text, tail]);
+      encoded.messages.set(key, json);
     }
     return json;
   }
@@ -48,9 +56,15 @@ function listenResponseJson(msg: ListenResponse): RawJson {
   return new RawJson([JSON.stringify(msg)]);
 }
 
-const changeMessages = new WeakMap<object, RawJson>();
-const documentTexts = new WeakMap<object, SharedText>();
+/** A document's JSON, and its documentChange messages by target id (or ids and removed ids). */
+interface EncodedDocument {
+  text: SharedText;
+  messages: Map<number | string, RawJson>;
+}
+
 let lastGlobalSnapshot: { readTime: string; json: RawJson } | undefined;
+
+const documentMessages = new WeakMap<object, EncodedDocument>();
 
 export function errorPayload(e: FirestoreError): unknown {
   return { error: { code: e.httpStatus, message: e.message, status: e.status } };
@@ -62,7 +76,7 @@ export function listenStream(core: FirestoreEmulatorCore, caller: Caller, send: 
     (id) => core.db(id),
     caller,
     jsonCodec,
-    (msg) => send(listenResponseJson(msg)),
+    (msg) => send(listenResponseJson(msg, documentMessages)),
   );
   return {
     receive(msg) {

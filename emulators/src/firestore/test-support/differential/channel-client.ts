@@ -86,12 +86,19 @@ export class ChannelSession implements ListenStream {
   async send(msg: Json): Promise<void> {
     const body = `count=1&ofs=${this.ofs++}&req0___data__=${encodeURIComponent(JSON.stringify(msg))}`;
     const params = { SID: this.sid, RID: String(this.rid++), AID: String(this.last), zx: 'c', t: '1' };
-    const r = await fetch(this.url(params), {
-      method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body,
-    });
-    await r.arrayBuffer();
+    try {
+      const r = await fetch(this.url(params), {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body,
+      });
+      await r.arrayBuffer();
+    } catch (e) {
+      // A connection the server closes unanswered (Google's emulator does, now and then, under
+      // load) is an answer to compare and rerun like any other, not a crash of the whole run.
+      this.messages.push({ streamError: { code: 0, message: `forward request failed: ${String(e)}` } });
+      this.wake();
+    }
   }
 
   next(ms: number): Promise<void> {
