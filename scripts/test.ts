@@ -4,7 +4,7 @@ import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startBackend } from './lib/backend.js';
 import { buildBackend } from './lib/build.js';
-import { runCommand } from './lib/processes.js';
+import { runCommand, runCommandKeepingTail } from './lib/processes.js';
 import { ROOT } from './lib/project.js';
 
 const RESULTS = join(ROOT, '.test-results');
@@ -24,9 +24,17 @@ function tally(step: string, ok: boolean): void {
   }
 }
 
+/** The last lines of each failed check, repeated before the summary. */
+const failedTails: string[] = [];
+
 async function check(step: string, command: string, args: string[]): Promise<void> {
   console.log(`\n▶ ${step}`);
-  tally(step, (await runCommand(command, args)) === 0);
+  const { code, tail } = await runCommandKeepingTail(command, args, 40);
+  tally(step, code === 0);
+  if (code !== 0) {
+    failedTails.push(`── ${step}: exit ${code}, its last lines:\n${tail.join('\n')}`);
+    writeFileSync(join(RESULTS, `${step.replace(/\W+/g, '-')}.tail.log`), `${tail.join('\n')}\n`);
+  }
 }
 
 /** Runs vitest projects and counts their individual tests from the JSON report. */
@@ -105,6 +113,7 @@ writeFileSync(
     at: new Date().toISOString(),
   }),
 );
+for (const t of failedTails) console.log(`\n${t}`);
 if (failures.length > 0) console.log(`\nFailed: ${failures.join('; ')}`);
 console.log(`\n${summary}`);
 process.exit(failed > 0 ? 1 : 0);

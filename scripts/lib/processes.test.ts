@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { startProcess, stopProcess } from './processes.js';
+import { runCommandKeepingTail, startProcess, stopProcess } from './processes.js';
 
 /** A child that, like firebase-tools with functions still running, ignores the first SIGINT. */
 function stubbornChild(): { child: ReturnType<typeof startProcess>; lines: string[] } {
@@ -47,5 +47,22 @@ describe('stopProcess', () => {
     await stopProcess(child, 600, 200);
     expect(child.signalCode).toBe('SIGKILL');
     expect(lines.filter((l) => l === 'ignored')).toHaveLength(2);
+  });
+});
+
+describe('runCommandKeepingTail', () => {
+  it('answers the exit code and the last lines across both streams, the unterminated one included', async () => {
+    const script = `
+      for (let i = 1; i <= 30; i++) console.log('line ' + i);
+      console.error('why it failed');
+      process.stdout.write('no newline');
+      process.exitCode = 3;
+    `;
+    const { code, tail } = await runCommandKeepingTail(process.execPath, ['-e', script], 3);
+    expect(code).toBe(3);
+    expect(tail).toHaveLength(3);
+    expect(tail).toContain('why it failed');
+    expect(tail).toContain('no newline');
+    expect(tail).not.toContain('line 1');
   });
 });

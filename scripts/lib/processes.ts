@@ -77,6 +77,41 @@ export function runCommand(command: string, args: string[], env?: NodeJS.Process
   });
 }
 
+/**
+ * Like runCommand, output shown as it comes, and also answers the last `keep` lines of it, so a
+ * failed step's reason can be repeated beside the summary (CI logs are often read from the end).
+ */
+export function runCommandKeepingTail(
+  command: string,
+  args: string[],
+  keep: number,
+): Promise<{ code: number; tail: string[] }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, { stdio: ['inherit', 'pipe', 'pipe'] });
+    const tail: string[] = [];
+    const forward = (stream: NodeJS.ReadableStream, out: NodeJS.WriteStream): void => {
+      let partial = '';
+      stream.setEncoding('utf8');
+      stream.on('data', (chunk: string) => {
+        out.write(chunk);
+        const lines = (partial + chunk).split('\n');
+        partial = lines.pop() ?? '';
+        tail.push(...lines);
+        if (tail.length > keep) tail.splice(0, tail.length - keep);
+      });
+      stream.on('end', () => {
+        if (partial) tail.push(partial);
+      });
+    };
+    forward(child.stdout, process.stdout);
+    forward(child.stderr, process.stderr);
+    child.on('error', reject);
+    child.on('close', (code, signal) =>
+      resolve({ code: code ?? (signal ? 128 : 1), tail: tail.slice(-keep) }),
+    );
+  });
+}
+
 export function isPortOpen(host: string, port: number): Promise<boolean> {
   return new Promise((resolve) => {
     const socket = createConnection({ host, port });

@@ -277,6 +277,9 @@ function stepDifference(ours: StepOutcome[], google: StepOutcome[]): string | un
  * pending read is awaited at its `await` step (10 s at most: a read that never returns shows as
  * a timeout).
  */
+/** How long a pending read is given to reach the emulator (and block) before the next step. */
+const PENDING_READ_HEAD_START_MS = 200;
+
 async function runTxn(t: Transport, base: string, steps: TxnStep[]): Promise<Outcome> {
   const ids: string[] = [];
   const pending = new Map<number, Promise<Answer>>();
@@ -302,6 +305,10 @@ async function runTxn(t: Transport, base: string, steps: TxnStep[]): Promise<Out
         const p = post(t, base, 'batchGet', { documents: step.documents, transaction: ids[step.t] });
         if (step.pending) {
           pending.set(step.t, p);
+          // The next step must reach the emulator after this read does, or the case tests the
+          // network's order instead of the lock's: under load (CI) a commit sent next could
+          // overtake it on its own connection, and the two emulators saw different orders.
+          await new Promise((r) => setTimeout(r, PENDING_READ_HEAD_START_MS));
           continue;
         }
         r = await within(p);
