@@ -24,6 +24,11 @@ function tally(step: string, ok: boolean): void {
   }
 }
 
+/** A step's name as a file name in .test-results. */
+function fileNameOf(step: string): string {
+  return step.replace(/\W+/g, '-');
+}
+
 /** The last lines of each failed check, repeated before the summary. */
 const failedTails: string[] = [];
 
@@ -33,14 +38,14 @@ async function check(step: string, command: string, args: string[]): Promise<voi
   tally(step, code === 0);
   if (code !== 0) {
     failedTails.push(`── ${step}: exit ${code}, its last lines:\n${tail.join('\n')}`);
-    writeFileSync(join(RESULTS, `${step.replace(/\W+/g, '-')}.tail.log`), `${tail.join('\n')}\n`);
+    writeFileSync(join(RESULTS, `${fileNameOf(step)}.tail.log`), `${tail.join('\n')}\n`);
   }
 }
 
 /** Runs vitest projects and counts their individual tests from the JSON report. */
 async function vitest(step: string, projects: string[], env?: Record<string, string>): Promise<void> {
   console.log(`\n▶ ${step}`);
-  const report = join(RESULTS, `${step.replace(/\W+/g, '-')}.json`);
+  const report = join(RESULTS, `${fileNameOf(step)}.json`);
   const args = ['vitest', 'run', ...projects.flatMap((p) => ['--project', p])];
   const code = await runCommand(
     'npx',

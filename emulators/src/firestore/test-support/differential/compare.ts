@@ -272,14 +272,14 @@ function stepDifference(ours: StepOutcome[], google: StepOutcome[]): string | un
   return undefined;
 }
 
+/** How long a pending read is given to reach the emulator (and block) before the next step. */
+const PENDING_READ_HEAD_START_MS = 200;
+
 /**
  * Runs a transaction sequence; each emulator's own transaction ids stand in for the slots. A
  * pending read is awaited at its `await` step (10 s at most: a read that never returns shows as
  * a timeout).
  */
-/** How long a pending read is given to reach the emulator (and block) before the next step. */
-const PENDING_READ_HEAD_START_MS = 200;
-
 async function runTxn(t: Transport, base: string, steps: TxnStep[]): Promise<Outcome> {
   const ids: string[] = [];
   const pending = new Map<number, Promise<Answer>>();
